@@ -1,0 +1,4 @@
+//! The runtime of generated sherpa APIs.
+
+pub mod doc;
+pub mod schema;

@@ -1,0 +1,111 @@
+//! The type table a generated module hands to the runtime.
+//!
+//! Decoding parameters the way Go's `encoding/json` does (case-insensitive keys,
+//! `null` as the zero value, unknown fields rejected, exact integer ranges) needs
+//! to know each parameter's sherpadoc type. The generator writes that knowledge
+//! down once as `static` data of these types, so the runtime can walk a JSON value
+//! against it without the generator emitting per-type decoding code.
+
+/// A resolved sherpadoc type: one typeword list, as a tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    Any,
+    Bool,
+    Int8,
+    Uint8,
+    Int16,
+    Uint16,
+    Int32,
+    Uint32,
+    Int64,
+    Uint64,
+    /// `int64s`: a string of decimal digits, or an integer number.
+    Int64s,
+    /// `uint64s`: a string of decimal digits, or an integer number.
+    Uint64s,
+    Float32,
+    Float64,
+    String,
+    Timestamp,
+    /// `nullable X`
+    Nullable(&'static Type),
+    /// `[] X`
+    List(&'static Type),
+    /// `{} X`
+    Map(&'static Type),
+    /// A named struct, strings or ints type: an index into [`Schema::types`].
+    Named(usize),
+}
+
+/// A named type of the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedType {
+    Struct {
+        name: &'static str,
+        fields: &'static [FieldDef],
+    },
+    /// A named string type. `values` is empty when any string is allowed
+    /// (`Values: null` or `[]` in the document).
+    Strings {
+        name: &'static str,
+        values: &'static [&'static str],
+    },
+    /// A named integer type. `values` is empty when any integer is allowed.
+    Ints {
+        name: &'static str,
+        values: &'static [i64],
+    },
+}
+
+impl NamedType {
+    pub fn name(&self) -> &'static str {
+        match self {
+            NamedType::Struct { name, .. }
+            | NamedType::Strings { name, .. }
+            | NamedType::Ints { name, .. } => name,
+        }
+    }
+}
+
+/// A struct field: its JSON key and its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldDef {
+    pub name: &'static str,
+    pub ty: Type,
+}
+
+/// A parameter or return value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArgDef {
+    pub name: &'static str,
+    pub ty: Type,
+}
+
+/// A function, by its wire name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FunctionDef {
+    pub name: &'static str,
+    pub params: &'static [ArgDef],
+    pub returns: &'static [ArgDef],
+}
+
+/// Everything the runtime needs to serve one generated API.
+#[derive(Debug, Clone, Copy)]
+pub struct Schema {
+    /// The document's `Name` (`title` in `sherpa.json`).
+    pub name: &'static str,
+    /// Every function of every section, in document order (depth-first).
+    pub functions: &'static [FunctionDef],
+    /// Every named type of every section, in document order; [`Type::Named`] indexes it.
+    pub types: &'static [NamedType],
+    /// The sherpadoc document, compact JSON, as served by `_docs` (before the
+    /// runtime fills in `Version` and `SherpaVersion`).
+    pub docs_json: &'static str,
+}
+
+impl Schema {
+    /// Looks up a function by its wire name.
+    pub fn function(&self, name: &str) -> Option<&'static FunctionDef> {
+        self.functions.iter().find(|f| f.name == name)
+    }
+}

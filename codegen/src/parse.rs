@@ -1,0 +1,32 @@
+//! Stage 1 of the pipeline: read a sherpadoc JSON document into [`Section`].
+//!
+//! Only the JSON shape and `SherpadocVersion` are checked here; run
+//! [`crate::check::check`] on the result before using it.
+
+pub use sherpa_runtime::doc::{Arg, Field, Function, IntValue, Ints, Section, StringValue, Strings, Struct};
+
+/// Why a document could not be read. The message is one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError(pub String);
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Reads a sherpadoc document. Only the JSON shape and `SherpadocVersion` are
+/// checked here; run [`crate::check::check`] on the result before using it.
+pub fn parse(json: &str) -> Result<Section, ParseError> {
+    let section: Section = serde_json::from_str(json)
+        .map_err(|e| ParseError(format!("parsing sherpadoc JSON: {e}")))?;
+    if section.sherpadoc_version != 1 {
+        return Err(ParseError(format!(
+            "unexpected sherpadoc version {}, expected 1",
+            section.sherpadoc_version
+        )));
+    }
+    Ok(section)
+}
