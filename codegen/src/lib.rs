@@ -1,1 +1,4 @@
+//! sherpadoc → Rust/TypeScript generator library.
 
+pub mod check;
+pub mod parse;
