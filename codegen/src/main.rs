@@ -1,1 +1,206 @@
-fn main() {}
+//! `sherpa-codegen`: the command-line front end of the generator library.
+//!
+//! ```text
+//! sherpa-codegen generate SCHEMA --rust FILE [--runtime-path PATH] [--check]
+//! sherpa-codegen stubs SCHEMA [--runtime-path PATH] [--module PATH] [--struct-name NAME]
+//! sherpa-codegen check SCHEMA
+//! ```
+//!
+//! Exit codes: 0 success; 1 `generate --check` found stale files; 2 usage errors, invalid
+//! schemas (with the checker's message) and I/O errors. All generation goes through the
+//! library, so the CLI, build scripts and tests produce identical output.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use sherpa_codegen::stubs::{StubOptions, stubs};
+use sherpa_codegen::{RustOptions, generate_rust_from_model, load, write_if_changed};
+
+/// Generates Rust (and TypeScript) bindings from a sherpadoc API description.
+#[derive(Parser)]
+#[command(name = "sherpa-codegen", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Writes the generated bindings (only files whose content changes), or with --check
+    /// verifies that they are up to date.
+    Generate(GenerateArgs),
+    /// Prints a ready-to-fill `impl Api` with one not-implemented method per function.
+    Stubs(StubsArgs),
+    /// Only checks the schema, as the Go sherpadoc checker would (plus what Rust needs).
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// The sherpadoc JSON file.
+    schema: PathBuf,
+    /// Where to write the Rust bindings.
+    #[arg(long, value_name = "FILE")]
+    rust: Option<PathBuf>,
+    /// The path through which generated Rust reaches the runtime crate.
+    #[arg(long, value_name = "PATH", default_value = "::sherpa_runtime")]
+    runtime_path: String,
+    /// Write nothing; print `stale: FILE` for every output that differs from what would
+    /// be generated (a missing file is stale) and exit 1 if there is any.
+    #[arg(long)]
+    check: bool,
+}
+
+#[derive(Args)]
+struct StubsArgs {
+    /// The sherpadoc JSON file.
+    schema: PathBuf,
+    /// The runtime path the bindings were generated with.
+    #[arg(long, value_name = "PATH", default_value = "::sherpa_runtime")]
+    runtime_path: String,
+    /// The module holding the generated bindings, as seen from the stubs' file.
+    #[arg(long, value_name = "PATH", default_value = "api")]
+    module: String,
+    /// The name of the implementing struct.
+    #[arg(long, value_name = "NAME", default_value = "MyApi")]
+    struct_name: String,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The sherpadoc JSON file.
+    schema: PathBuf,
+}
+
+/// A failure reported on stderr with exit code 2.
+struct Failure(String);
+
+/// One file that `generate` produces.
+struct Output {
+    path: PathBuf,
+    contents: String,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate(args) => generate(&args),
+        Command::Stubs(args) => print_stubs(&args),
+        Command::Check(args) => read_model(&args.schema).map(|_| ExitCode::SUCCESS),
+    };
+    result.unwrap_or_else(|Failure(message)| {
+        eprintln!("sherpa-codegen: {message}");
+        ExitCode::from(2)
+    })
+}
+
+/// Reads, parses and checks a schema file and builds its model.
+fn read_model(schema: &Path) -> Result<sherpa_codegen::Model, Failure> {
+    let text = std::fs::read_to_string(schema)
+        .map_err(|e| Failure(format!("reading {}: {e}", schema.display())))?;
+    load(&text).map_err(|e| Failure(format!("{}: {e}", schema.display())))
+}
+
+/// The name the `@generated` header cites: the schema's file name, so the output does
+/// not depend on the directory the generator runs in.
+fn source_name(schema: &Path) -> String {
+    schema
+        .file_name()
+        .unwrap_or(schema.as_os_str())
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
+    if args.rust.is_none() {
+        return Err(Failure(
+            "nothing to generate: give an output such as --rust FILE".to_string(),
+        ));
+    }
+    let model = read_model(&args.schema)?;
+    let source = source_name(&args.schema);
+
+    // Every requested output, computed before anything is written so that a failure
+    // leaves all files as they were.
+    let mut outputs = Vec::new();
+    if let Some(path) = &args.rust {
+        let opts = RustOptions {
+            runtime_path: args.runtime_path.clone(),
+        };
+        let contents = generate_rust_from_model(&model, &source, &opts)
+            .map_err(|e| Failure(format!("{}: {e}", args.schema.display())))?;
+        outputs.push(Output {
+            path: path.clone(),
+            contents,
+        });
+    }
+
+    if args.check {
+        let mut stale = false;
+        for output in &outputs {
+            if !is_up_to_date(output)? {
+                println!("stale: {}", output.path.display());
+                stale = true;
+            }
+        }
+        return Ok(if stale {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    for output in &outputs {
+        write_if_changed(&output.path, &output.contents)
+            .map_err(|e| Failure(format!("writing {}: {e}", output.path.display())))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the file at `output.path` holds exactly `output.contents`; a missing file is
+/// not up to date, any other read error is a failure.
+fn is_up_to_date(output: &Output) -> Result<bool, Failure> {
+    match std::fs::read(&output.path) {
+        Ok(existing) => Ok(existing == output.contents.as_bytes()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(Failure(format!("reading {}: {e}", output.path.display()))),
+    }
+}
+
+fn print_stubs(args: &StubsArgs) -> Result<ExitCode, Failure> {
+    let model = read_model(&args.schema)?;
+    if !is_rust_path(&args.runtime_path) {
+        return Err(Failure(format!(
+            "--runtime-path {:?} is not a Rust path",
+            args.runtime_path
+        )));
+    }
+    if !is_rust_path(&args.module) {
+        return Err(Failure(format!(
+            "--module {:?} is not a Rust path",
+            args.module
+        )));
+    }
+    if !is_rust_identifier(&args.struct_name) {
+        return Err(Failure(format!(
+            "--struct-name {:?} is not a Rust identifier",
+            args.struct_name
+        )));
+    }
+    let options = StubOptions {
+        module: args.module.clone(),
+        runtime_path: args.runtime_path.clone(),
+        struct_name: args.struct_name.clone(),
+    };
+    print!("{}", stubs(&model, &options));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn is_rust_path(s: &str) -> bool {
+    syn::parse_str::<syn::Path>(s).is_ok()
+}
+
+fn is_rust_identifier(s: &str) -> bool {
+    syn::parse_str::<syn::Ident>(s).is_ok()
+}

@@ -1,0 +1,171 @@
+//! Starting-point code for a new API implementation: an `impl Api for MyApi` with one
+//! method per schema function, each returning a "not implemented" error.
+//!
+//! The method signatures are written from the same [`Model`] that the Rust emitter uses,
+//! with the same names and type mapping (see the contract in the team notes), so the
+//! text compiles against the generated trait as it is. It is plain text rather than
+//! tokens: it is meant to be pasted into a file and edited by a person, so it uses short
+//! prelude names (`String`, `Vec`, `Option`) and qualifies only the generated types.
+
+use std::fmt::Write as _;
+
+use crate::emit_rust::doc_lines;
+use crate::model::{Basic, Model, TypeRef};
+use crate::names;
+
+/// rustfmt's default line width, which the stubs keep to where they can.
+const MAX_WIDTH: usize = 100;
+
+/// Where the stubs expect the generated code and the runtime to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StubOptions {
+    /// The path of the module holding the generated code, as seen from where the stubs
+    /// are pasted, e.g. `api` or `crate::api`. Generated types are written as
+    /// `{module}::Name`.
+    pub module: String,
+    /// The path of the runtime crate, as given to the generator (`::sherpa_runtime`).
+    pub runtime_path: String,
+    /// The name of the implementing struct.
+    pub struct_name: String,
+}
+
+impl Default for StubOptions {
+    fn default() -> Self {
+        StubOptions {
+            module: "api".to_string(),
+            runtime_path: "::sherpa_runtime".to_string(),
+            struct_name: "MyApi".to_string(),
+        }
+    }
+}
+
+/// The stub implementation for every function of `model`, as Rust source text.
+pub fn stubs(model: &Model, options: &StubOptions) -> String {
+    let rt = options.runtime_path.trim_end_matches("::");
+    let module = options.module.trim_end_matches("::");
+    // Writing to a String cannot fail, so the results of `write!` are ignored below.
+    let mut methods = String::new();
+    for function in &model.functions {
+        methods.push('\n');
+        push_docs(&mut methods, &function.docs);
+        let mut inputs = vec![
+            "&self".to_string(),
+            format!("{}: &Self::Context", function.rust_ctx_name),
+        ];
+        for param in &function.params {
+            let ty = rust_type(&param.ty, model, module, rt);
+            inputs.push(format!("{}: {ty}", param.rust_name));
+        }
+        let result = match function.returns.as_slice() {
+            [] => "()".to_string(),
+            [one] => rust_type(&one.ty, model, module, rt),
+            several => {
+                let types: Vec<String> = several
+                    .iter()
+                    .map(|r| rust_type(&r.ty, model, module, rt))
+                    .collect();
+                format!("({})", types.join(", "))
+            }
+        };
+        let one_line = format!(
+            "    async fn {}({}) -> Result<{result}, Error> {{",
+            function.rust_name,
+            inputs.join(", ")
+        );
+        // Laid out as rustfmt would: one line if it fits, else one parameter per line.
+        if one_line.chars().count() <= MAX_WIDTH {
+            methods.push_str(&one_line);
+            methods.push('\n');
+        } else {
+            let _ = writeln!(methods, "    async fn {}(", function.rust_name);
+            for input in &inputs {
+                let _ = writeln!(methods, "        {input},");
+            }
+            let _ = writeln!(methods, "    ) -> Result<{result}, Error> {{");
+        }
+        let _ = writeln!(
+            methods,
+            "        Err(Error::not_implemented({}))",
+            rust_string(&function.name)
+        );
+        methods.push_str("    }\n");
+    }
+
+    let api = rust_string(&model.name);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// A starting point for implementing the {api} API, written by `sherpa-codegen stubs`."
+    );
+    out.push_str("// Every method returns a \"not implemented\" error until it is filled in.\n\n");
+    if methods.contains("BTreeMap<") {
+        out.push_str("use std::collections::BTreeMap;\n\n");
+    }
+    let _ = writeln!(out, "use {rt}::Error;\n");
+    let _ = writeln!(out, "/// Implements the {api} API.");
+    let _ = writeln!(out, "pub struct {};\n", options.struct_name);
+    // The parameters are unused until the bodies are written.
+    out.push_str("#[allow(unused_variables)]\n");
+    let _ = writeln!(
+        out,
+        "impl {module}::{} for {} {{",
+        names::API_TRAIT,
+        options.struct_name
+    );
+    out.push_str("    /// Per-request data passed to every method, e.g. the authenticated user.\n");
+    out.push_str("    type Context = ();\n");
+    out.push_str(&methods);
+    out.push_str("}\n");
+    out
+}
+
+/// The Rust type for a resolved typeword list, following the generated-code contract:
+/// `[] uint8` is the runtime's `Bytes`, `{} X` a `BTreeMap` with string keys (imported by
+/// the stubs' header when used), named types live in `module`.
+fn rust_type(ty: &TypeRef, model: &Model, module: &str, rt: &str) -> String {
+    if ty.is_bytes() {
+        return format!("{rt}::Bytes");
+    }
+    match ty {
+        TypeRef::Basic(basic) => match basic {
+            Basic::Any => "::serde_json::Value".to_string(),
+            Basic::Bool => "bool".to_string(),
+            Basic::Int8 => "i8".to_string(),
+            Basic::Uint8 => "u8".to_string(),
+            Basic::Int16 => "i16".to_string(),
+            Basic::Uint16 => "u16".to_string(),
+            Basic::Int32 => "i32".to_string(),
+            Basic::Uint32 => "u32".to_string(),
+            Basic::Int64 => "i64".to_string(),
+            Basic::Uint64 => "u64".to_string(),
+            Basic::Int64s => format!("{rt}::Int64s"),
+            Basic::Uint64s => format!("{rt}::Uint64s"),
+            Basic::Float32 => "f32".to_string(),
+            Basic::Float64 => "f64".to_string(),
+            Basic::String => "String".to_string(),
+            Basic::Timestamp => format!("{rt}::Timestamp"),
+        },
+        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type(inner, model, module, rt)),
+        TypeRef::List(inner) => format!("Vec<{}>", rust_type(inner, model, module, rt)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner, model, module, rt)),
+        TypeRef::Named(index) => match model.types.get(*index) {
+            Some(named) => format!("{module}::{}", named.rust_name),
+            // The model only creates indexes into its own type list.
+            None => "()".to_string(),
+        },
+    }
+}
+
+/// Writes schema docs as `///` lines at method indentation, converted to rustdoc the way
+/// the generated trait's docs are (so pasted stubs do not grow doctests or broken links).
+fn push_docs(out: &mut String, docs: &str) {
+    for line in doc_lines(docs) {
+        let _ = writeln!(out, "    ///{}", line.trim_end());
+    }
+}
+
+/// A Rust string literal for `s` (Rust's `Debug` output for `str` is valid literal
+/// syntax).
+fn rust_string(s: &str) -> String {
+    format!("{s:?}")
+}
