@@ -1,7 +1,7 @@
 //! `sherpa-codegen`: the command-line front end of the generator library.
 //!
 //! ```text
-//! sherpa-codegen generate SCHEMA --rust FILE [--runtime-path PATH] [--check]
+//! sherpa-codegen generate SCHEMA [--rust FILE] [--runtime-path PATH] [--ts FILE [--namespace NAME]] [--check]
 //! sherpa-codegen stubs SCHEMA [--runtime-path PATH] [--module PATH] [--struct-name NAME]
 //! sherpa-codegen check SCHEMA
 //! ```
@@ -47,6 +47,22 @@ struct GenerateArgs {
     /// The path through which generated Rust reaches the runtime crate.
     #[arg(long, value_name = "PATH", default_value = "::sherpa_runtime")]
     runtime_path: String,
+    /// Where to write the TypeScript client (FILE.ts); its JavaScript and declarations go
+    /// next to it (FILE.js, FILE.d.ts). Uses mox's sherpats flags.
+    #[arg(long, value_name = "FILE")]
+    ts: Option<PathBuf>,
+    /// Emit the TypeScript client as a script in `namespace NAME` instead of an ES module.
+    #[arg(long, value_name = "NAME", requires = "ts")]
+    namespace: Option<String>,
+    /// The API's path element, or (containing a `/`) the literal default base URL, for the
+    /// TypeScript client's defaultBaseURL.
+    #[arg(
+        long,
+        value_name = "NAME_OR_URL",
+        default_value = "api",
+        requires = "ts"
+    )]
+    ts_api: String,
     /// Write nothing; print `stale: FILE` for every output that differs from what would
     /// be generated (a missing file is stale) and exit 1 if there is any.
     #[arg(long)]
@@ -114,9 +130,9 @@ fn source_name(schema: &Path) -> String {
 }
 
 fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
-    if args.rust.is_none() {
+    if args.rust.is_none() && args.ts.is_none() {
         return Err(Failure(
-            "nothing to generate: give an output such as --rust FILE".to_string(),
+            "nothing to generate: give an output such as --rust FILE or --ts FILE".to_string(),
         ));
     }
     let model = read_model(&args.schema)?;
@@ -135,6 +151,10 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
             path: path.clone(),
             contents,
         });
+    }
+
+    if let Some(path) = &args.ts {
+        outputs.extend(ts_outputs(&args.schema, path, args)?);
     }
 
     if args.check {
@@ -166,6 +186,36 @@ fn is_up_to_date(output: &Output) -> Result<bool, Failure> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(Failure(format!("reading {}: {e}", output.path.display()))),
     }
+}
+
+/// The TypeScript client for `--ts FILE`: FILE and its `.js` and `.d.ts` siblings.
+fn ts_outputs(schema: &Path, path: &Path, args: &GenerateArgs) -> Result<Vec<Output>, Failure> {
+    let text = std::fs::read_to_string(schema)
+        .map_err(|e| Failure(format!("reading {}: {e}", schema.display())))?;
+    let opts = sherpa_codegen::emit_ts::TsOptions {
+        api: args.ts_api.clone(),
+        namespace: args.namespace.clone(),
+        source_name: source_name(schema),
+        ..Default::default()
+    };
+    let out = sherpa_codegen::emit_ts::generate_from_json(&text, &opts)
+        .map_err(|e| Failure(format!("{}: {e}", schema.display())))?;
+    let stem = path.to_string_lossy();
+    let stem = stem.strip_suffix(".ts").unwrap_or(&stem);
+    Ok(vec![
+        Output {
+            path: path.to_path_buf(),
+            contents: out.ts,
+        },
+        Output {
+            path: PathBuf::from(format!("{stem}.js")),
+            contents: out.js,
+        },
+        Output {
+            path: PathBuf::from(format!("{stem}.d.ts")),
+            contents: out.dts,
+        },
+    ])
 }
 
 fn print_stubs(args: &StubsArgs) -> Result<ExitCode, Failure> {

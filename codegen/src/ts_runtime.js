@@ -1,0 +1,587 @@
+// The runtime library of the generated TypeScript client.
+//
+// The generator appends this text, unchanged, after the schema-specific part of every
+// generated client (inside `namespace NAME { ... }` for the script form). It is kept as
+// a real TypeScript module so it can be type-checked and compiled on its own: the
+// generator embeds this file, and the tsc output of it (ts_runtime.js and
+// ts_runtime.d.ts next to it, checked for staleness by tests/typescript.rs) for the
+// api.js and api.d.ts it writes.
+//
+// Rules for this file, which the generator relies on:
+// - It never refers to the generated part: everything schema-specific is passed in.
+// - Standard globals are reached through `globalThis.`, because a schema may define
+//   types named `Error`, `Date`, `Promise`, `Object`, ... that shadow them in the
+//   generated module.
+// - Private names start with `sherpa` or `Sherpa`; the generator refuses schemas whose
+//   type names collide with any top-level name in this file.
+// - Public exports are written `export function`, `export const`, `export interface`
+//   or `export type` at the start of a line, one declaration per line start, so the
+//   generator can turn the module into a namespace without parsing TypeScript.
+// - The sherpadoc interfaces are declared under private names and exported through
+//   one-line `export type Name = SherpadocName` aliases, which the generator leaves out
+//   when the schema itself defines a type with that name.
+/** The version of the sherpa protocol this client speaks; servers report theirs in sherpa.json. */
+export const supportedSherpaVersion = 1;
+const sherpaGlobals = globalThis;
+function sherpaError(code, message) {
+    const err = new globalThis.Error(message);
+    err.code = code;
+    return err;
+}
+// Computes the default base URL for an API name: the directory of the page's URL
+// followed by the name, e.g. "https://host/admin/api/" for a page at
+// https://host/admin/ or https://host/admin/index.html. Without a page location
+// (Node) only the relative "name/" is possible, and calls need an explicit baseURL.
+// It runs while the module is evaluated, before the constants of this file are
+// initialized, so it reads globalThis itself.
+function sherpaDefaultBaseURL(api) {
+    const loc = globalThis.location;
+    if (!loc || typeof loc.pathname !== 'string') {
+        return api + '/';
+    }
+    const dir = loc.pathname.substring(0, loc.pathname.lastIndexOf('/') + 1) || '/';
+    return loc.protocol + '//' + loc.host + dir + api + '/';
+}
+const sherpaNamedCache = new globalThis.WeakMap();
+function sherpaNamedInfo(types, intsTypes, name) {
+    let m = sherpaNamedCache.get(types);
+    if (!m) {
+        m = new globalThis.Map();
+        sherpaNamedCache.set(types, m);
+    }
+    let info = m.get(name);
+    if (info !== undefined) {
+        return info;
+    }
+    info = null;
+    const t = globalThis.Object.prototype.hasOwnProperty.call(types, name) ? types[name] : undefined;
+    if (t && 'Fields' in t) {
+        const fields = (t.Fields || []).map(f => ({ name: f.Name, typewords: f.Typewords, proto: f.Name === '__proto__' }));
+        info = { kind: 'struct', fields: fields, fieldNames: new globalThis.Set(fields.map(f => f.name)), values: null };
+    }
+    else if (t && 'Values' in t) {
+        const values = (t.Values || []).map(v => v.Value);
+        const isInts = values.length > 0 ? typeof values[0] === 'number' : !!intsTypes[name];
+        info = { kind: isInts ? 'ints' : 'strings', fields: [], fieldNames: new globalThis.Set(), values: values.length > 0 ? new globalThis.Set(values) : null };
+    }
+    m.set(name, info);
+    return info;
+}
+function sherpaFail(message) {
+    return { sherpaVerifyFailure: true, path: [], message: message };
+}
+function sherpaAddPath(err, elem) {
+    if (err && typeof err === 'object' && err.sherpaVerifyFailure) {
+        err.path.push(elem);
+    }
+    return err;
+}
+// Formats a value for an error message, shortened so a wrong 10,000-element list
+// does not end up in a message.
+function sherpaFormat(v) {
+    let s;
+    if (v === undefined) {
+        s = 'undefined';
+    }
+    else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol') {
+        s = typeof v === 'bigint' ? v + 'n' : globalThis.String(v);
+    }
+    else {
+        try {
+            s = globalThis.JSON.stringify(v);
+        }
+        catch (err) {
+            s = globalThis.String(v);
+        }
+    }
+    return s.length > 200 ? s.substring(0, 200) + '...' : s;
+}
+function sherpaIsObject(v) {
+    return typeof v === 'object' && v !== null && globalThis.Object.prototype.toString.call(v) === '[object Object]';
+}
+// Stores a key in a fresh object; "__proto__" must become an own property, not the prototype.
+function sherpaSetKey(r, k, v) {
+    if (k === '__proto__') {
+        globalThis.Object.defineProperty(r, k, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+    else {
+        r[k] = v;
+    }
+}
+const sherpaIntRanges = {
+    int8: [-128, 127],
+    uint8: [0, 255],
+    int16: [-32768, 32767],
+    uint16: [0, 65535],
+    int32: [-2147483648, 2147483647],
+    uint32: [0, 4294967295],
+    int64: [-globalThis.Number.MAX_SAFE_INTEGER, globalThis.Number.MAX_SAFE_INTEGER],
+    uint64: [0, globalThis.Number.MAX_SAFE_INTEGER],
+};
+const sherpaFloat32Max = 3.4028234663852886e38;
+// int64s/uint64s in string form: plain decimal (Go's strconv rules), within the type's range.
+function sherpaDecimalInRange(s, unsigned) {
+    if (!/^[+-]?[0-9]+$/.test(s)) {
+        return false;
+    }
+    const n = globalThis.BigInt(s);
+    return unsigned ? n >= globalThis.BigInt(0) && n <= globalThis.BigInt('18446744073709551615') : n >= globalThis.BigInt('-9223372036854775808') && n <= globalThis.BigInt('9223372036854775807');
+}
+// Matches the RFC 3339 timestamps Go writes (and nothing else, such as "2024" or local times).
+const sherpaTimestampRegexp = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/;
+function sherpaVerify(v, tw, i, c) {
+    const w = tw[i];
+    if (typeof w !== 'string') {
+        throw sherpaFail('bad typewords');
+    }
+    switch (w) {
+        case 'nullable':
+            if (v === null || (v === undefined && c.nullableOptional)) {
+                return v;
+            }
+            return sherpaVerify(v, tw, i + 1, c);
+        case '[]': {
+            if ((v === null && c.slicesNullable) || (v === undefined && c.slicesNullable && c.nullableOptional)) {
+                return v;
+            }
+            if (!globalThis.Array.isArray(v)) {
+                throw sherpaFail('got ' + sherpaFormat(v) + ', expected array');
+            }
+            const n = v.length;
+            const r = new globalThis.Array(n);
+            let k = 0;
+            try {
+                for (; k < n; k++) {
+                    r[k] = sherpaVerify(v[k], tw, i + 1, c);
+                }
+            }
+            catch (err) {
+                throw sherpaAddPath(err, '[' + k + ']');
+            }
+            return r;
+        }
+        case '{}': {
+            if ((v === null && c.mapsNullable) || (v === undefined && c.mapsNullable && c.nullableOptional)) {
+                return v;
+            }
+            if (!sherpaIsObject(v)) {
+                throw sherpaFail('got ' + sherpaFormat(v) + ', expected object');
+            }
+            const r = {};
+            for (const k of globalThis.Object.keys(v)) {
+                let e;
+                try {
+                    e = sherpaVerify(v[k], tw, i + 1, c);
+                }
+                catch (err) {
+                    throw sherpaAddPath(err, '.' + k);
+                }
+                sherpaSetKey(r, k, e);
+            }
+            return r;
+        }
+    }
+    if (i !== tw.length - 1) {
+        throw sherpaFail('got ' + sherpaFormat(tw.slice(i + 1)) + ', expected empty typewords');
+    }
+    switch (w) {
+        case 'any':
+            return v;
+        case 'bool':
+            if (typeof v !== 'boolean') {
+                throw sherpaFail('got ' + sherpaFormat(v) + ', expected bool');
+            }
+            return v;
+        case 'int8':
+        case 'uint8':
+        case 'int16':
+        case 'uint16':
+        case 'int32':
+        case 'uint32':
+        case 'int64':
+        case 'uint64': {
+            if (typeof v !== 'number' || !globalThis.Number.isInteger(v)) {
+                throw sherpaFail('got ' + sherpaFormat(v) + ', expected integer');
+            }
+            const [min, max] = sherpaIntRanges[w];
+            if (v < min || v > max) {
+                if (w === 'int64' || (w === 'uint64' && v > 0)) {
+                    throw sherpaFail('got ' + sherpaFormat(v) + ', expected ' + w + ' within ' + (w === 'int64' ? '-' + max : '0') + '..' + max + ' (larger integers lose precision in JavaScript)');
+                }
+                throw sherpaFail('got ' + sherpaFormat(v) + ', expected ' + w + ' in range ' + min + '..' + max);
+            }
+            return v;
+        }
+        case 'float32':
+        case 'float64':
+            if (typeof v !== 'number') {
+                throw sherpaFail('got ' + sherpaFormat(v) + ', expected float');
+            }
+            if (!c.toJS && (!globalThis.Number.isFinite(v) || (w === 'float32' && globalThis.Math.abs(v) > sherpaFloat32Max))) {
+                throw sherpaFail('got ' + sherpaFormat(v) + ', expected finite ' + w);
+            }
+            return v;
+        case 'int64s':
+        case 'uint64s': {
+            const unsigned = w === 'uint64s';
+            if (typeof v === 'number' && globalThis.Number.isSafeInteger(v) && (!unsigned || v >= 0)) {
+                return '' + v;
+            }
+            if (typeof v === 'string' && sherpaDecimalInRange(v, unsigned)) {
+                return v;
+            }
+            throw sherpaFail('got ' + sherpaFormat(v) + ', expected integer fitting in float without precision loss, or string of ' + (unsigned ? 'uint64' : 'int64') + ' decimal digits');
+        }
+        case 'string':
+            if (typeof v !== 'string') {
+                throw sherpaFail('got ' + sherpaFormat(v) + ', expected string');
+            }
+            return v;
+        case 'timestamp':
+            if (c.toJS) {
+                if (typeof v !== 'string') {
+                    throw sherpaFail('got ' + sherpaFormat(v) + ', expected string, with timestamp');
+                }
+                const d = new globalThis.Date(v);
+                if (!sherpaTimestampRegexp.test(v) || !globalThis.Number.isFinite(d.getTime())) {
+                    throw sherpaFail('invalid date ' + v);
+                }
+                return d;
+            }
+            if (typeof v !== 'object' || v === null) {
+                throw sherpaFail('got ' + sherpaFormat(v) + ', expected non-null object');
+            }
+            if (globalThis.Object.prototype.toString.call(v) !== '[object Date]') {
+                throw sherpaFail('got ' + sherpaFormat(v) + ', expected Date');
+            }
+            {
+                const t = v.getTime();
+                const year = v.getUTCFullYear();
+                if (!globalThis.Number.isFinite(t) || year < 0 || year > 9999) {
+                    throw sherpaFail('got ' + sherpaFormat(v) + ', expected Date with a year from 0 to 9999');
+                }
+            }
+            return v.toISOString();
+    }
+    const info = sherpaNamedInfo(c.types, c.intsTypes, w);
+    if (!info) {
+        throw sherpaFail('unknown type ' + w);
+    }
+    if (v === null) {
+        throw sherpaFail('bad value null for named type ' + w);
+    }
+    if (info.kind === 'struct') {
+        if (!sherpaIsObject(v)) {
+            throw sherpaFail('bad value ' + sherpaFormat(v) + ' for struct ' + w);
+        }
+        const r = {};
+        for (const f of info.fields) {
+            let fv;
+            try {
+                fv = sherpaVerify(f.proto && !globalThis.Object.prototype.hasOwnProperty.call(v, f.name) ? undefined : v[f.name], f.typewords, 0, c);
+            }
+            catch (err) {
+                throw sherpaAddPath(err, '.' + f.name);
+            }
+            if (fv !== undefined) {
+                sherpaSetKey(r, f.name, fv);
+            }
+        }
+        if (!c.allowUnknownKeys) {
+            for (const k of globalThis.Object.keys(v)) {
+                if (!info.fieldNames.has(k)) {
+                    throw sherpaFail('unknown key ' + sherpaFormat(k) + ' for struct ' + w);
+                }
+            }
+        }
+        return r;
+    }
+    if (info.kind === 'strings') {
+        if (typeof v !== 'string') {
+            throw sherpaFail('mistyped value ' + sherpaFormat(v) + ' for named strings ' + w);
+        }
+        if (info.values && !info.values.has(v)) {
+            throw sherpaFail('unknown value ' + sherpaFormat(v) + ' for named strings ' + w);
+        }
+        return v;
+    }
+    if (typeof v !== 'number' || !globalThis.Number.isSafeInteger(v)) {
+        throw sherpaFail('mistyped value ' + sherpaFormat(v) + ' for named ints ' + w);
+    }
+    if (info.values && !info.values.has(v)) {
+        throw sherpaFail('unknown value ' + sherpaFormat(v) + ' for named ints ' + w);
+    }
+    return v;
+}
+// Verifies value v against typewords and returns it converted: timestamps become Date
+// (toJS) or RFC 3339 strings (not toJS), int64s/uint64s become strings, and objects
+// are copied with only their declared fields. Throws an Error whose message starts
+// with the path of the offending value ("params[0].Field[2]: got ..., expected ...").
+function sherpaVerifyArg(path, v, typewords, toJS, allowUnknownKeys, types, intsTypes, opts) {
+    const c = {
+        toJS: toJS,
+        allowUnknownKeys: allowUnknownKeys,
+        types: types,
+        intsTypes: intsTypes,
+        slicesNullable: !!opts.slicesNullable,
+        mapsNullable: !!opts.mapsNullable,
+        nullableOptional: !!opts.nullableOptional,
+    };
+    try {
+        return sherpaVerify(v, typewords, 0, c);
+    }
+    catch (err) {
+        if (err && typeof err === 'object' && err.sherpaVerifyFailure) {
+            const f = err;
+            const p = path + f.path.reverse().join('');
+            throw new globalThis.Error(p ? p + ': ' + f.message : f.message);
+        }
+        throw err;
+    }
+}
+// The sherpats debug hook: with localStorage "sherpats-debug" set to JSON
+// {"waitMinMsec": N, "waitMaxMsec": N, "failRate": 0..1}, calls are delayed and fail
+// at random, to try out a user interface's handling of slow and failing calls.
+async function sherpaDebugSimulate(name, options) {
+    let config = null;
+    try {
+        const s = sherpaGlobals.localStorage ? sherpaGlobals.localStorage.getItem('sherpats-debug') : null;
+        config = s ? globalThis.JSON.parse(s) : null;
+    }
+    catch (err) {
+        config = null;
+    }
+    if (!config || typeof config !== 'object') {
+        return;
+    }
+    const min = config.waitMinMsec || 0;
+    const max = config.waitMaxMsec || 0;
+    const wait = min + globalThis.Math.random() * globalThis.Math.max(0, max - min);
+    await new globalThis.Promise((resolve, reject) => {
+        const timer = sherpaGlobals.setTimeout(resolve, wait);
+        if (options.aborter) {
+            options.aborter.abort = () => {
+                sherpaGlobals.clearTimeout(timer);
+                reject(sherpaError('sherpa:aborted', 'call to ' + name + ' aborted by user'));
+            };
+        }
+    });
+    if (globalThis.Math.random() < (config.failRate || 0)) {
+        throw sherpaError('server:injected', 'injected failure on ' + name);
+    }
+}
+// Reads the error object of a non-200 response body, if it has one.
+function sherpaBodyError(text) {
+    try {
+        const r = globalThis.JSON.parse(text);
+        if (r && typeof r === 'object' && r.error && typeof r.error === 'object' && typeof r.error.message === 'string') {
+            return { code: typeof r.error.code === 'string' ? r.error.code : '', message: r.error.message };
+        }
+    }
+    catch (err) {
+        // Not JSON, e.g. a proxy's HTML page.
+    }
+    return null;
+}
+// Sends one HTTP request and returns the parsed response envelope. Rejects with
+// sherpa:connection, sherpa:timeout, sherpa:aborted, sherpa:badFunction, sherpa:http,
+// sherpa:badResponse or the server's error code.
+async function sherpaSend(url, name, headers, body, options) {
+    const fetchFn = options.fetch || sherpaGlobals.fetch;
+    if (!fetchFn) {
+        throw sherpaError('sherpa:connection', 'connection failed: no fetch function available');
+    }
+    if (options.signal && options.signal.aborted) {
+        throw sherpaError('sherpa:aborted', 'request aborted');
+    }
+    const controller = sherpaGlobals.AbortController ? new sherpaGlobals.AbortController() : null;
+    let stop = () => { };
+    // Settles when the call is aborted or times out, so that a fetch that ignores its
+    // signal still cannot keep the call pending.
+    const stopped = new globalThis.Promise((_, reject) => {
+        stop = (err) => {
+            reject(err);
+            if (controller) {
+                controller.abort();
+            }
+        };
+    });
+    const onAbort = () => stop(sherpaError('sherpa:aborted', 'request aborted'));
+    if (options.aborter) {
+        options.aborter.abort = onAbort;
+    }
+    if (options.signal) {
+        options.signal.addEventListener('abort', onAbort);
+    }
+    let timer = undefined;
+    if (options.timeoutMsec && options.timeoutMsec > 0) {
+        timer = sherpaGlobals.setTimeout(() => stop(sherpaError('sherpa:timeout', 'request timeout')), options.timeoutMsec);
+    }
+    let status;
+    let text;
+    try {
+        const request = (async () => {
+            let resp;
+            try {
+                resp = await fetchFn(url, { method: 'POST', headers: headers, body: body, signal: controller ? controller.signal : undefined });
+                return { status: resp.status, text: await resp.text() };
+            }
+            catch (err) {
+                const cause = err && typeof err === 'object' ? err.cause : undefined;
+                const detail = cause && typeof cause.code === 'string' ? cause.code : err instanceof globalThis.Error ? err.message : globalThis.String(err);
+                throw sherpaError('sherpa:connection', 'connection failed' + (detail ? ': ' + detail : ''));
+            }
+        })();
+        // Once stopped, a late failure of the request must not be reported as unhandled.
+        request.catch(() => { });
+        const r = await globalThis.Promise.race([request, stopped]);
+        status = r.status;
+        text = r.text;
+    }
+    finally {
+        if (timer !== undefined) {
+            sherpaGlobals.clearTimeout(timer);
+        }
+        if (options.signal) {
+            options.signal.removeEventListener('abort', onAbort);
+        }
+        stopped.catch(() => { });
+    }
+    if (status !== 200) {
+        const e = sherpaBodyError(text);
+        if (status === 404) {
+            throw sherpaError('sherpa:badFunction', e && e.code === 'sherpa:badFunction' ? e.message : 'function ' + name + ' does not exist');
+        }
+        throw sherpaError('sherpa:http', 'error calling function, HTTP status: ' + status + (e && e.message ? ': ' + e.message : ''));
+    }
+    let resp;
+    try {
+        resp = globalThis.JSON.parse(text);
+    }
+    catch (err) {
+        throw sherpaError('sherpa:badResponse', 'bad JSON from server');
+    }
+    if (!sherpaIsObject(resp)) {
+        throw sherpaError('sherpa:badResponse', 'invalid sherpa response object, not an object');
+    }
+    if (resp.error) {
+        const e = resp.error;
+        const code = e && typeof e.code === 'string' ? e.code : '';
+        const message = e && typeof e.message === 'string' ? e.message : sherpaFormat(e);
+        throw sherpaError(code, message);
+    }
+    if (!('result' in resp)) {
+        throw sherpaError('sherpa:badResponse', "invalid sherpa response object, missing 'result'");
+    }
+    return resp;
+}
+// Waits for a login after an authentication error: starts one if none is in progress,
+// or joins the one in progress. Rejects when the login fails.
+function sherpaLogin(authState, login, err) {
+    if (!authState.loginPromise) {
+        const reason = err.code === 'user:badAuth' ? err.message : '';
+        authState.loginPromise = new globalThis.Promise((resolve, reject) => {
+            let p;
+            try {
+                p = globalThis.Promise.resolve(login(reason));
+            }
+            catch (e) {
+                p = globalThis.Promise.reject(e);
+            }
+            p.then(token => {
+                authState.token = token;
+                authState.loginPromise = undefined;
+                resolve();
+            }, e => {
+                authState.loginPromise = undefined;
+                if (e instanceof globalThis.Error && typeof e.code === 'string') {
+                    reject(e);
+                }
+                else {
+                    reject(sherpaError(err.code, e && typeof e.message === 'string' ? e.message : sherpaFormat(e)));
+                }
+            });
+        });
+    }
+    return authState.loginPromise;
+}
+// Calls a function: verifies the params (nothing is sent when they are wrong), sends
+// the request (again after a login when the server asks for one), and verifies and
+// converts the result. Every rejection is an Error with a code.
+async function sherpaCall(baseURL, authState, options, types, intsTypes, paramTypes, returnTypes, name, params) {
+    if (!options.skipParamCheck) {
+        if (params.length !== paramTypes.length) {
+            throw sherpaError('sherpa:badParams', 'wrong number of parameters in sherpa call, saw ' + params.length + ' != expected ' + paramTypes.length);
+        }
+        const checked = new globalThis.Array(params.length);
+        for (let i = 0; i < params.length; i++) {
+            try {
+                checked[i] = sherpaVerifyArg('params[' + i + ']', params[i], paramTypes[i], false, false, types, intsTypes, options);
+            }
+            catch (err) {
+                throw sherpaError('sherpa:badParams', err instanceof globalThis.Error ? err.message : globalThis.String(err));
+            }
+        }
+        params = checked;
+    }
+    let body;
+    try {
+        body = globalThis.JSON.stringify({ params: params });
+    }
+    catch (err) {
+        throw sherpaError('sherpa:badData', 'cannot marshal to JSON');
+    }
+    await sherpaDebugSimulate(name, options);
+    let resp;
+    for (;;) {
+        const headers = { 'Content-Type': 'application/json' };
+        const token = authState.token;
+        if (options.csrfHeader && token) {
+            headers[options.csrfHeader] = token;
+        }
+        try {
+            resp = await sherpaSend(baseURL + name, name, headers, body, options);
+            break;
+        }
+        catch (err) {
+            const e = err;
+            if ((e.code === 'user:noAuth' || e.code === 'user:badAuth') && options.login) {
+                // Another call may have logged in while this one was under way: then
+                // retrying with the new token is enough.
+                if (authState.loginPromise || authState.token === token) {
+                    await sherpaLogin(authState, options.login, e);
+                }
+                continue;
+            }
+            throw err;
+        }
+    }
+    const result = resp.result;
+    if (options.skipReturnCheck) {
+        return result;
+    }
+    try {
+        if (returnTypes.length === 0) {
+            if (result !== null && result !== undefined) {
+                throw sherpaError('sherpa:badTypes', 'function ' + name + ' returned a value while prototype says it returns "void"');
+            }
+            return result;
+        }
+        if (returnTypes.length === 1) {
+            return sherpaVerifyArg('result', result, returnTypes[0], true, true, types, intsTypes, options);
+        }
+        if (!globalThis.Array.isArray(result)) {
+            throw sherpaError('sherpa:badTypes', 'function ' + name + ' returned ' + sherpaFormat(result) + ', expected an array of ' + returnTypes.length + ' values');
+        }
+        if (result.length !== returnTypes.length) {
+            throw sherpaError('sherpa:badTypes', 'wrong number of values returned by ' + name + ', saw ' + result.length + ' != expected ' + returnTypes.length);
+        }
+        return result.map((v, i) => sherpaVerifyArg('result[' + i + ']', v, returnTypes[i], true, true, types, intsTypes, options));
+    }
+    catch (err) {
+        if (err instanceof globalThis.Error && typeof err.code === 'string') {
+            throw err;
+        }
+        throw sherpaError('sherpa:badTypes', err instanceof globalThis.Error ? err.message : globalThis.String(err));
+    }
+}
