@@ -590,11 +590,12 @@ impl Cx<'_> {
                 }
             }
         });
+        let imports = self.schema_imports();
         quote! {
             /// The API's functions and types as data: what the runtime needs to decode
             /// parameters with Go's rules and to serve `_docs`.
             pub static #schema: #rt::schema::Schema = {
-                use #rt::schema::{ArgDef, FieldDef, FunctionDef, NamedType, Schema, Type};
+                use #rt::schema::{#(#imports),*};
                 Schema {
                     name: #name,
                     functions: &[#(#functions)*],
@@ -603,6 +604,32 @@ impl Cx<'_> {
                 }
             };
         }
+    }
+
+    /// The `schema` items the `SCHEMA` initializer names (importing unused ones would
+    /// warn).
+    fn schema_imports(&self) -> Vec<proc_macro2::Ident> {
+        let m = self.model;
+        let any_args = m
+            .functions
+            .iter()
+            .any(|f| !f.params.is_empty() || !f.returns.is_empty());
+        let any_fields = m
+            .types
+            .iter()
+            .any(|t| matches!(&t.kind, TypeKind::Struct { fields } if !fields.is_empty()));
+        let used = [
+            ("ArgDef", any_args),
+            ("FieldDef", any_fields),
+            ("FunctionDef", !m.functions.is_empty()),
+            ("NamedType", !m.types.is_empty()),
+            ("Schema", true),
+            ("Type", any_args || any_fields),
+        ];
+        used.into_iter()
+            .filter(|(_, used)| *used)
+            .map(|(name, _)| format_ident!("{}", name))
+            .collect()
     }
 
     fn function_list(&self) -> TokenStream {
@@ -732,20 +759,24 @@ pub fn doc_lines(docs: &str) -> Vec<String> {
     // The closing marker of an open fence written in the docs themselves.
     let mut user_fence: Option<String> = None;
     let mut in_indented = false;
+    // Inside a list item: the indentation its continuation lines need, which Go docs
+    // leave out and markdown (and clippy's `doc_lazy_continuation`) wants.
+    let mut list_indent: Option<usize> = None;
     for (i, line) in lines.iter().enumerate() {
         if let Some(marker) = &user_fence {
             if line.trim_start().starts_with(marker.as_str()) {
                 user_fence = None;
             }
-            out.push(with_space(line));
+            out.push(with_space(&detab(line)));
             continue;
         }
         if let Some(stripped) = strip_indent(line) {
             if !in_indented {
                 out.push(" ```text".to_string());
                 in_indented = true;
+                list_indent = None;
             }
-            out.push(with_space(stripped));
+            out.push(with_space(&detab(stripped)));
             continue;
         }
         if line.is_empty() && in_indented {
@@ -763,8 +794,14 @@ pub fn doc_lines(docs: &str) -> Vec<String> {
             out.push(" ```".to_string());
             in_indented = false;
         }
+        if line.is_empty() {
+            list_indent = None;
+            out.push(String::new());
+            continue;
+        }
         let trimmed = line.trim_start();
         if let Some(marker) = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m)) {
+            list_indent = None;
             let run = trimmed
                 .chars()
                 .take_while(|&c| marker.starts_with(c))
@@ -779,7 +816,16 @@ pub fn doc_lines(docs: &str) -> Vec<String> {
             }
             continue;
         }
-        out.push(with_space(&escape_markdown(line)));
+        let line = detab(line);
+        let text = escape_markdown(&line);
+        if let Some(width) = list_marker_width(&line) {
+            list_indent = Some(width);
+            out.push(with_space(&text));
+        } else if let (Some(width), false) = (list_indent, line.starts_with(' ')) {
+            out.push(with_space(&format!("{:width$}{text}", "")));
+        } else {
+            out.push(with_space(&text));
+        }
     }
     if in_indented {
         out.push(" ```".to_string());
@@ -788,6 +834,22 @@ pub fn doc_lines(docs: &str) -> Vec<String> {
         out.push(format!(" {marker}"));
     }
     out
+}
+
+/// The width of the list marker starting `line` (`- `, `* `, `+ `, `1. `, `1) `), if any.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
+}
+
+/// Tabs as four spaces: clippy's `tabs_in_doc_comments` rejects tabs.
+fn detab(line: &str) -> String {
+    line.replace('\t', "    ")
 }
 
 /// The line without one level of indentation, if it is indented.

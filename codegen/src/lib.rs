@@ -5,7 +5,6 @@
 //! the same errors.
 
 pub mod check;
-pub mod emit_ts;
 pub mod emit_rust;
 pub mod emit_ts;
 pub mod format;
