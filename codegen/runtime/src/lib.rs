@@ -1,4 +1,29 @@
-//! The runtime of generated sherpa APIs.
+//! The runtime of generated sherpa APIs. It knows nothing about any particular API:
+//! generated code (see `sherpa-codegen`) describes its functions and types in a
+//! [`schema::Schema`] and implements [`Dispatch`]; this crate does the rest.
+//!
+//! - [`Error`] and [`codes`]: the error envelope and the protocol's codes.
+//! - [`Timestamp`], [`Bytes`], [`Int64s`], [`Uint64s`]: values with Go's JSON forms.
+//! - [`gojson`]: writing JSON byte for byte as Go's `encoding/json`.
+//! - [`Dispatch`], [`Call`], [`Encoded`], [`handle`]: calling functions, with Go's
+//!   request parsing, parameter decoding (`null` as zero, case-insensitive keys,
+//!   unknown fields rejected, Go's error messages) and response envelope.
+//! - [`actix`] (feature `actix`, on by default): the HTTP side, as Go's handler.
 
 pub mod doc;
 pub mod schema;
+
+mod decode;
+mod dispatch;
+mod error;
+pub mod gojson;
+mod gotime;
+mod jsonparse;
+mod types;
+
+pub use dispatch::{
+    BoxFuture, Call, Collector, DOCS_FUNCTION, Dispatch, Encoded, Options, Response,
+    body_too_large, docs_section, handle,
+};
+pub use error::{Error, Result, codes};
+pub use types::{Bytes, Int64s, Timestamp, Uint64s};

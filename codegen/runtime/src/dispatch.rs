@@ -1,0 +1,441 @@
+//! Calling functions: the [`Dispatch`] trait generated code implements, the [`Call`]
+//! it receives, and [`handle`], which turns a function name and request body into a
+//! response exactly as a Go sherpa handler does, without any HTTP framework.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt as _;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::decode;
+use crate::error::{Error, codes};
+use crate::gojson::{self, quote};
+use crate::jsonparse::{self, Node, Value};
+use crate::schema::{FunctionDef, Schema};
+
+/// A boxed, sendable future, as returned by [`Dispatch::call`].
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A generated API: its schema and a way to call its functions.
+///
+/// Generated code implements this for `Dispatcher<A>`; hand-written implementations
+/// work the same way (see the `dispatch` bench).
+pub trait Dispatch: Send + Sync + 'static {
+    /// Per-request data handed to every function (session, client address, ...).
+    type Context: Send + Sync + 'static;
+
+    /// The schema of the API (functions, types, docs).
+    fn schema(&self) -> &'static Schema;
+
+    /// Called by the runtime after it has found `call.function()` in the schema and
+    /// checked and decoded the parameters.
+    fn call<'a>(
+        &'a self,
+        ctx: &'a Self::Context,
+        call: Call,
+    ) -> BoxFuture<'a, Result<Encoded, Error>>;
+}
+
+/// A function's result, already encoded as JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoded(String);
+
+impl Encoded {
+    /// Wraps JSON text produced elsewhere (for example a cached result). The text must
+    /// be exactly one JSON value, optionally surrounded by whitespace.
+    pub fn from_json(text: String) -> Result<Encoded, Error> {
+        let node = jsonparse::parse_first(text.as_bytes())
+            .map_err(|e| Error::internal(format!("invalid JSON result: {}", e.0)))?;
+        let end = node.raw.as_ptr() as usize - text.as_ptr() as usize + node.raw.len();
+        if !text[end..].trim_matches([' ', '\t', '\r', '\n']).is_empty() {
+            return Err(Error::internal("invalid JSON result: data after the value"));
+        }
+        Ok(Encoded(text))
+    }
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The JSON text.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// One function call: the function, and its parameters decoded with Go's semantics
+/// and waiting to be taken by [`Call::param`].
+#[derive(Debug)]
+pub struct Call {
+    function: &'static FunctionDef,
+    params: Vec<serde_json::Value>,
+}
+
+impl Call {
+    /// Builds a call from a request body (`{"params": [...]}`) as a Go sherpa handler
+    /// reads it: envelope, parameter count, then every parameter decoded against the
+    /// schema. Errors are the `sherpa:badFunction`, `sherpa:badRequest` or
+    /// `sherpa:badParams` answers Go gives.
+    pub fn from_request(
+        schema: &'static Schema,
+        function: &str,
+        body: &[u8],
+        lax: bool,
+    ) -> Result<Call, Error> {
+        let Some(def) = schema.function(function) else {
+            return Err(Error::bad_function(function));
+        };
+        let params = parse_envelope(function, body)?;
+        check_count(function, params.len(), def.params.len())?;
+        let values = decode::decode_params(schema, def.params.iter().map(|p| &p.ty), &params, lax)
+            .map_err(|e| bad_params(function, &e))?;
+        Ok(Call {
+            function: def,
+            params: values,
+        })
+    }
+
+    /// The function's wire name.
+    pub fn function(&self) -> &'static str {
+        self.function.name
+    }
+
+    /// The function's definition in the schema.
+    pub fn function_def(&self) -> &'static FunctionDef {
+        self.function
+    }
+
+    /// Takes parameter `index`, decoded with Go semantics (already normalised against
+    /// the schema type), and deserializes it into `T`.
+    /// Errors: sherpa:badParams `function "F": parsing parameters: <Go-style json error>`.
+    pub fn param<T: DeserializeOwned>(&mut self, index: usize) -> Result<T, Error> {
+        let Some(slot) = self.params.get_mut(index) else {
+            return Err(Error::internal(format!(
+                "function {}: no parameter {index}",
+                quote(self.function.name)
+            )));
+        };
+        let value = std::mem::take(slot);
+        serde_json::from_value(value)
+            .map_err(|e| bad_params(self.function.name, &format!("json: {e}")))
+    }
+
+    /// Encodes the function's result(s) as Go's encoding/json would. Values Go cannot
+    /// encode (NaN, years beyond 9999) give an internal server error.
+    pub fn result<T: Serialize>(&self, value: &T) -> Result<Encoded, Error> {
+        let v = gojson::to_vec(value).map_err(|e| {
+            Error::internal(format!(
+                "function {}: encoding result: {}",
+                quote(self.function.name),
+                e.0
+            ))
+        })?;
+        // The serializer writes only UTF-8.
+        String::from_utf8(v)
+            .map(Encoded)
+            .map_err(|e| Error::internal(e.to_string()))
+    }
+}
+
+fn bad_request(function: &str, msg: &str) -> Error {
+    Error::bad_request(format!(
+        "function {}: invalid JSON request body: {msg}",
+        quote(function)
+    ))
+}
+
+fn bad_params(function: &str, msg: &str) -> Error {
+    Error::bad_params(format!(
+        "function {}: parsing parameters: {msg}",
+        quote(function)
+    ))
+}
+
+fn check_count(function: &str, got: usize, want: usize) -> Result<(), Error> {
+    if got != want {
+        return Err(Error::bad_params(format!(
+            "function {}: bad number of parameters: got {got}, want {want}",
+            quote(function)
+        )));
+    }
+    Ok(())
+}
+
+/// Reads `{"params": [...]}` like Go's handler: the first JSON value only, the key
+/// matched case-insensitively (last one wins), other keys rejected, `params: null`
+/// as no parameters, and numbers that do not fit a float64 rejected.
+fn parse_envelope<'a>(function: &str, body: &'a [u8]) -> Result<Vec<Node<'a>>, Error> {
+    let top = jsonparse::parse_first(body).map_err(|e| bad_request(function, &e.0))?;
+    let mut params = None;
+    match top.value {
+        Value::Object(members) => {
+            let mut unknown = None;
+            for (k, v) in members {
+                if decode::fold_eq(&k, "params") {
+                    params = Some(v);
+                } else if unknown.is_none() {
+                    unknown = Some(format!("json: unknown field {}", quote(&k)));
+                }
+            }
+            if let Some(e) = unknown {
+                return Err(bad_request(function, &e));
+            }
+        }
+        Value::Null => {}
+        _ => {
+            return Err(bad_request(
+                function,
+                &format!(
+                    "json: cannot unmarshal {} into Go value of type struct {{ Params json.RawMessage \"json:\\\"params\\\"\" }}",
+                    top.kind()
+                ),
+            ));
+        }
+    }
+    let Some(params) = params else {
+        return Err(bad_request(function, "unexpected end of JSON input"));
+    };
+    let kind = params.kind();
+    match params.value {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => {
+            for item in &items {
+                decode::check_float_range(item).map_err(|e| bad_request(function, &e))?;
+            }
+            Ok(items)
+        }
+        _ => Err(bad_request(
+            function,
+            &format!("json: cannot unmarshal {kind} into Go value of type []interface {{}}"),
+        )),
+    }
+}
+
+/// Hooks for metrics, mirroring Go's `sherpa.Collector`. All methods default to
+/// doing nothing.
+pub trait Collector: Send + Sync {
+    /// A malformed request (content type, envelope, query string, callback).
+    fn protocol_error(&self) {}
+    /// A call to an unknown function.
+    fn bad_function(&self) {}
+    /// `sherpa.js` was served.
+    fn javascript(&self) {}
+    /// `sherpa.json` was served.
+    fn json(&self) {}
+    /// A call of a known function finished; `error_code` is `""` on success and
+    /// `server:panic` for a panic.
+    fn function_call(&self, name: &str, duration: Duration, error_code: &str) {
+        let _ = (name, duration, error_code);
+    }
+}
+
+/// Settings of the runtime. The defaults are Go's defaults (CORS on, GET and JSONP
+/// on, strict parameters), plus a request body limit that Go does not have.
+#[derive(Clone)]
+pub struct Options {
+    /// The API version, served in `sherpa.json` and as `Version` by `_docs`.
+    pub version: String,
+    /// Accept unknown fields in struct parameters (Go's `LaxParameterParsing`).
+    pub lax_params: bool,
+    /// The largest request body accepted, in bytes. Default 1 MiB: sherpa requests
+    /// are small parameter lists, and a bound keeps a client from making the server
+    /// buffer arbitrary amounts. Larger bodies get `sherpa:badRequest`
+    /// `request body too large, limit is N bytes`.
+    pub body_limit: usize,
+    /// Send CORS headers on every response and answer `OPTIONS` with 204 (Go's
+    /// default). Off: no CORS headers and `OPTIONS` gives 405 (Go's `NoCORS`).
+    pub cors: bool,
+    /// Allow calls with `GET ?body=...` (Go: always). Off: GET on a function is 405.
+    pub get: bool,
+    /// Honour `?callback=` on GET calls (JSONP). Off: the parameter is ignored.
+    pub jsonp: bool,
+    /// Serve `sherpa.json`, `sherpa.js` and the HTML page at the base path.
+    /// Off: those paths are treated as function names (and give 404).
+    pub descriptor: bool,
+    /// Metrics hooks.
+    pub collector: Option<Arc<dyn Collector>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            version: String::new(),
+            lax_params: false,
+            body_limit: 1 << 20,
+            cors: true,
+            get: true,
+            jsonp: true,
+            descriptor: true,
+            collector: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("version", &self.version)
+            .field("lax_params", &self.lax_params)
+            .field("body_limit", &self.body_limit)
+            .field("cors", &self.cors)
+            .field("get", &self.get)
+            .field("jsonp", &self.jsonp)
+            .field("descriptor", &self.descriptor)
+            .field("collector", &self.collector.is_some())
+            .finish()
+    }
+}
+
+/// A function call's answer: status and JSON body (with Go's trailing newline). The
+/// content type is always `application/json; charset=utf-8`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The answer for an error: its status and the error envelope.
+    pub fn error(e: &Error) -> Response {
+        Response {
+            status: e.status(),
+            body: e.to_envelope(),
+        }
+    }
+
+    fn result(json: &[u8]) -> Response {
+        let mut body = Vec::with_capacity(json.len() + 12);
+        body.extend_from_slice(b"{\"result\":");
+        body.extend_from_slice(json);
+        body.extend_from_slice(b"}\n");
+        Response { status: 200, body }
+    }
+}
+
+/// The name of the built-in documentation function.
+pub const DOCS_FUNCTION: &str = "_docs";
+
+/// Handles one call of `function` with request `body`, as Go's sherpa handler does
+/// after its HTTP checks: unknown function → 404 `sherpa:badFunction`; `_docs`
+/// built in; envelope and parameter errors → `sherpa:badRequest`/`sherpa:badParams`;
+/// the function's result or error; internal errors → 500. A panic in the function
+/// (or anywhere in here) gives 500 with code `server:panic` instead of dropping the
+/// connection as Go does.
+pub async fn handle<D: Dispatch>(
+    d: &D,
+    ctx: &D::Context,
+    function: &str,
+    body: &[u8],
+    opts: &Options,
+) -> Response {
+    let start = Instant::now();
+    let known = function == DOCS_FUNCTION || d.schema().function(function).is_some();
+    let outcome = AssertUnwindSafe(handle_inner(d, ctx, function, body, opts))
+        .catch_unwind()
+        .await;
+    let (response, code) = match outcome {
+        Ok(Ok(json)) => (Response::result(json.as_str().as_bytes()), String::new()),
+        Ok(Err(e)) => (Response::error(&e), e.code),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned());
+            let message = match what {
+                Some(w) => format!("function {} panicked: {w}", quote(function)),
+                None => format!("function {} panicked", quote(function)),
+            };
+            let e = Error::new(codes::SERVER_PANIC, message);
+            (panic_response(&e), codes::SERVER_PANIC.to_string())
+        }
+    };
+    if let Some(c) = &opts.collector {
+        if !known {
+            c.bad_function();
+        } else {
+            if code == codes::BAD_REQUEST {
+                c.protocol_error();
+            }
+            c.function_call(function, start.elapsed(), &code);
+        }
+    }
+    response
+}
+
+fn panic_response(e: &Error) -> Response {
+    Response {
+        status: 500,
+        body: e.to_envelope(),
+    }
+}
+
+async fn handle_inner<D: Dispatch>(
+    d: &D,
+    ctx: &D::Context,
+    function: &str,
+    body: &[u8],
+    opts: &Options,
+) -> Result<Encoded, Error> {
+    let schema = d.schema();
+    if function == DOCS_FUNCTION {
+        check_limit(body, opts)?;
+        let params = parse_envelope(function, body)?;
+        check_count(function, params.len(), 0)?;
+        let docs = docs_json(schema, &opts.version)?;
+        return Ok(Encoded(docs.to_string()));
+    }
+    if schema.function(function).is_none() {
+        return Err(Error::bad_function(function));
+    }
+    check_limit(body, opts)?;
+    let call = Call::from_request(schema, function, body, opts.lax_params)?;
+    d.call(ctx, call).await
+}
+
+fn check_limit(body: &[u8], opts: &Options) -> Result<(), Error> {
+    if body.len() > opts.body_limit {
+        return Err(body_too_large(opts.body_limit));
+    }
+    Ok(())
+}
+
+/// The answer to a request body over [`Options::body_limit`].
+pub fn body_too_large(limit: usize) -> Error {
+    Error::bad_request(format!("request body too large, limit is {limit} bytes"))
+}
+
+/// The sherpadoc document of `schema` with `Version` set to `version` and
+/// `SherpaVersion` to 1, as `_docs` returns it.
+pub fn docs_section(schema: &Schema, version: &str) -> Result<crate::doc::Section, Error> {
+    let mut doc: crate::doc::Section = serde_json::from_str(schema.docs_json)
+        .map_err(|e| Error::internal(format!("invalid docs in schema: {e}")))?;
+    doc.version = version.to_string();
+    doc.sherpa_version = 1;
+    Ok(doc)
+}
+
+/// `_docs`'s result as Go JSON, computed once per schema and version.
+fn docs_json(schema: &Schema, version: &str) -> Result<Arc<str>, Error> {
+    type Cache = Mutex<HashMap<(usize, String), Arc<str>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let key = (schema.docs_json.as_ptr() as usize, version.to_string());
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(v) = cache.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(v);
+    }
+    let doc = docs_section(schema, version)?;
+    let text: Arc<str> = gojson::to_string(&doc)
+        .map_err(|e| Error::internal(format!("encoding docs: {}", e.0)))?
+        .into();
+    if let Ok(mut m) = cache.lock() {
+        m.insert(key, text.clone());
+    }
+    Ok(text)
+}
