@@ -1,1 +1,5 @@
-fn main() {}
+//! The `server` binary: see `server --help` and the `cli` module.
+
+fn main() {
+    std::process::exit(server::cli::main());
+}

@@ -1,0 +1,160 @@
+//! The running server's shared state, and the one path by which the configuration changes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use sherpa_admin::runtime::Error;
+
+use crate::auth::{Limiter, Sessions};
+use crate::config::LoadedConfig;
+use crate::dynconf::{AccountConf, Change, ChangeError, Config, DomainConf, Dynamic, WebConf};
+use crate::logging::LogLevels;
+use crate::store::{ConfigWrite, Store, StoreError};
+
+/// Everything a request handler needs.
+pub struct App {
+    pub store: Store,
+    pub static_config: LoadedConfig,
+    pub data_dir: PathBuf,
+    /// The admin path, with leading and trailing slash; cookies are scoped to it.
+    pub admin_path: String,
+    config: RwLock<Arc<Config>>,
+    /// Serialises configuration writers (read-modify-validate-write), like mox's
+    /// dynamic-config mutex, so concurrent changes lose no update.
+    config_write: tokio::sync::Mutex<()>,
+    pub sessions: Sessions,
+    pub limiter: Limiter,
+    pub log_levels: LogLevels,
+}
+
+/// Maps a store failure to the API's `server:error` with mox's `<context>: <err>` form.
+pub fn server_err(context: &str, e: impl std::fmt::Display) -> Error {
+    Error::server(format!("{context}: {e}"))
+}
+
+/// Maps bad input to `user:error` with mox's `<context>: <err>` form.
+pub fn user_err(context: &str, e: impl std::fmt::Display) -> Error {
+    Error::user(format!("{context}: {e}"))
+}
+
+/// Reads the stored dynamic configuration.
+pub fn load_dynamic(store: &Store) -> Result<Dynamic, StoreError> {
+    let mut d = Dynamic::default();
+    for (k, v) in store.all::<DomainConf>("config_domains")? {
+        d.domains.insert(String::from_utf8_lossy(&k).into_owned(), v);
+    }
+    for (k, v) in store.all::<AccountConf>("config_accounts")? {
+        d.accounts.insert(String::from_utf8_lossy(&k).into_owned(), v);
+    }
+    if let Some(w) = store.get::<WebConf>("config_web", b"web")? {
+        d.web = w;
+    }
+    Ok(d)
+}
+
+impl App {
+    /// Opens the store in `data_dir` and loads the configuration and sessions.
+    pub fn open(data_dir: &Path, static_config: LoadedConfig) -> Result<App, String> {
+        let store = Store::open(data_dir).map_err(|e| e.to_string())?;
+        let dynamic = load_dynamic(&store).map_err(|e| e.to_string())?;
+        // A stored config that no longer validates (e.g. after a static config change) is
+        // still served, as mox keeps serving; writes will report the problem.
+        let index = match crate::dynconf::validate(&dynamic, &static_config.config) {
+            Ok(i) => i,
+            Err(e) => {
+                tracing::warn!(target: "server::config", error = %e, "stored configuration does not validate");
+                BTreeMap::new()
+            }
+        };
+        let sessions = Sessions::load(&store).map_err(|e| e.to_string())?;
+        let log_levels = LogLevels::new(
+            &static_config.config.log_level,
+            &static_config.config.package_log_levels,
+        );
+        Ok(App {
+            store,
+            data_dir: data_dir.to_path_buf(),
+            admin_path: "/admin/".to_string(),
+            config: RwLock::new(Arc::new(Config { dynamic, index })),
+            config_write: tokio::sync::Mutex::new(()),
+            sessions,
+            limiter: Limiter::default(),
+            log_levels,
+            static_config,
+        })
+    }
+
+    /// The current configuration snapshot.
+    pub fn config(&self) -> Arc<Config> {
+        self.config
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Applies a configuration change: under the writer lock, computes the change from the
+    /// current state, stores it in one transaction, swaps it in, then (after releasing the
+    /// lock, so writers share flushes) waits until it is durable. A refused change is
+    /// `user:error`: it is always caused by the request's input.
+    pub async fn change_config(
+        &self,
+        f: impl FnOnce(&Config) -> Result<Change, ChangeError>,
+    ) -> Result<(), Error> {
+        {
+            let _guard = self.config_write.lock().await;
+            let cur = self.config();
+            let change = f(&cur).map_err(|e| Error::user(e.0))?;
+            let write = diff(&cur.dynamic, &change).map_err(|e| server_err("storing config", e))?;
+            self.store
+                .write_config(&write)
+                .map_err(|e| server_err("storing config", e))?;
+            *self.config.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Config {
+                dynamic: change.dynamic,
+                index: change.index,
+            });
+        }
+        self.flush().await
+    }
+
+    /// Waits until all writes so far are durable.
+    pub async fn flush(&self) -> Result<(), Error> {
+        self.store
+            .flush()
+            .await
+            .map_err(|e| server_err("flushing store", e))
+    }
+}
+
+/// The records that differ between `old` and the change's new config.
+fn diff(old: &Dynamic, change: &Change) -> Result<ConfigWrite, StoreError> {
+    let new = &change.dynamic;
+    let mut w = ConfigWrite::default();
+    for (k, v) in &new.domains {
+        if old.domains.get(k) != Some(v) {
+            w.domains.push((k.clone(), Some(crate::store::encode(v)?)));
+        }
+    }
+    for k in old.domains.keys() {
+        if !new.domains.contains_key(k) {
+            w.domains.push((k.clone(), None));
+        }
+    }
+    for (k, v) in &new.accounts {
+        if old.accounts.get(k) != Some(v) {
+            w.accounts.push((k.clone(), Some(crate::store::encode(v)?)));
+        }
+    }
+    for k in old.accounts.keys() {
+        if !new.accounts.contains_key(k) {
+            w.accounts.push((k.clone(), None));
+        }
+    }
+    if old.web != new.web {
+        w.web = Some(crate::store::encode(&new.web)?);
+    }
+    w.dkim_add = change.dkim_add.clone();
+    w.dkim_archive = change.dkim_archive.clone();
+    w.passwords_remove = change.passwords_remove.clone();
+    Ok(w)
+}

@@ -1,0 +1,384 @@
+//! The command line: `serve` (the default), `set-admin-password`, the import commands,
+//! `queue add`, and `export` / `import-store`.
+//!
+//! sled locks its directory, so the commands that open the store cannot run while a server
+//! uses the same data directory; they fail with the lock error instead of racing it.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::api::auth::ADMIN_PASSWORD_KEY;
+use crate::app::App;
+use crate::config::LoadedConfig;
+use crate::store::Store;
+
+/// A mox-compatible admin server over sled.
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about)]
+pub struct Cli {
+    /// Data directory (the sled store and the generated admin password file).
+    #[arg(long, global = true, default_value = "./data", value_name = "DIR")]
+    pub data: PathBuf,
+    /// Static configuration file (TOML); built-in defaults when absent.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the admin HTTP server (the default command).
+    Serve {
+        /// Listen address, overriding the config file's `Listen`.
+        #[arg(long, value_name = "ADDR:PORT")]
+        listen: Option<String>,
+    },
+    /// Set the admin password: read from standard input when it is not a terminal (one
+    /// line), otherwise prompted for twice.
+    SetAdminPassword,
+    /// Import data that a mail server would produce.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Operate on the outgoing queue.
+    #[command(subcommand)]
+    Queue(QueueCommand),
+    /// Write the whole store to FILE (JSON lines), for backup or migration.
+    Export {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Load a file written by `export` into an empty data directory.
+    ImportStore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// DMARC aggregate reports (RFC 7489 XML; plain, .gz or .zip). All or nothing.
+    Dmarc {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// TLS reports (RFC 8460 JSON; plain or .gz). All or nothing.
+    Tlsrpt {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// DMARC evaluations: a JSON array of the API's `Evaluation` (IDs are reassigned).
+    Evaluations {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// TLS results: a JSON array of the API's `TLSResult` (IDs are reassigned).
+    Tlsresults {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// MTA-STS policies: a JSON array of the API's `PolicyRecord` (replaces by domain).
+    Mtasts {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Queue an RFC 5322 message for delivery.
+    Add {
+        /// SMTP MAIL FROM address (empty or `<>` for the null sender).
+        #[arg(long, value_name = "ADDR")]
+        from: String,
+        /// SMTP RCPT TO address.
+        #[arg(long, value_name = "ADDR")]
+        to: String,
+        /// Local account that sends the message (for DSNs and routes).
+        #[arg(long, default_value = "", value_name = "NAME")]
+        account: String,
+        #[arg(value_name = "FILE.eml")]
+        file: PathBuf,
+    },
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("server: {e}");
+            1
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> Result<LoadedConfig, String> {
+    LoadedConfig::load(cli.config.as_deref())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))
+}
+
+fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("starting runtime: {e}"))?;
+    Ok(rt.block_on(f))
+}
+
+fn open_store(cli: &Cli) -> Result<Store, String> {
+    Store::open(&cli.data).map_err(|e| e.to_string())
+}
+
+fn flush(store: &Store) -> Result<(), String> {
+    block_on(store.flush())?.map_err(|e| e.to_string())
+}
+
+/// Dispatches a parsed command line.
+pub fn run(cli: Cli) -> Result<(), String> {
+    match &cli.command {
+        None => serve(&cli, None),
+        Some(Command::Serve { listen }) => serve(&cli, listen.clone()),
+        Some(Command::SetAdminPassword) => set_admin_password(&cli),
+        Some(Command::Import(ic)) => import(&cli, ic),
+        Some(Command::Queue(QueueCommand::Add {
+            from,
+            to,
+            account,
+            file,
+        })) => {
+            let bytes = read(file)?;
+            let name = file.display().to_string();
+            let qm = crate::import::queue_message(from, to, &name, &bytes).map_err(|e| e.to_string())?;
+            let store = open_store(&cli)?;
+            let msg = qm.to_msg(0, sherpa_admin::runtime::Timestamp::now(), account);
+            let id = store.queue_add(msg, &qm.data).map_err(|e| e.to_string())?;
+            flush(&store)?;
+            println!("queued message {id}");
+            Ok(())
+        }
+        Some(Command::Export { file }) => {
+            let store = open_store(&cli)?;
+            let f = std::fs::File::create(file).map_err(|e| format!("creating {}: {e}", file.display()))?;
+            let mut w = std::io::BufWriter::new(f);
+            let n = store.export(&mut w)?;
+            w.flush().map_err(|e| e.to_string())?;
+            w.get_ref().sync_all().map_err(|e| e.to_string())?;
+            println!("exported {n} records to {}", file.display());
+            Ok(())
+        }
+        Some(Command::ImportStore { file }) => {
+            let f = std::fs::File::open(file).map_err(|e| format!("opening {}: {e}", file.display()))?;
+            let store = open_store(&cli)?;
+            let n = store.import(std::io::BufReader::new(f))?;
+            flush(&store)?;
+            println!("imported {n} records into {}", cli.data.display());
+            Ok(())
+        }
+    }
+}
+
+fn import(cli: &Cli, ic: &ImportCommand) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    match ic {
+        ImportCommand::Dmarc { files } => {
+            let mut all = Vec::new();
+            for f in files {
+                let bytes = read(f)?;
+                let reports = crate::import::dmarc_reports(&f.display().to_string(), &bytes)
+                    .map_err(|e| e.to_string())?;
+                all.extend(reports);
+            }
+            let store = open_store(cli)?;
+            let ids = crate::reports::dmarc_add(&store, all).map_err(|e| e.to_string())?;
+            flush(&store)?;
+            println!(
+                "imported {} DMARC reports{} in {:.2?}",
+                ids.len(),
+                id_range(&ids),
+                started.elapsed()
+            );
+        }
+        ImportCommand::Tlsrpt { files } => {
+            let config = load_config(cli)?;
+            let host = config.config.hostname_domain().to_api();
+            let mut all = Vec::new();
+            for f in files {
+                let bytes = read(f)?;
+                let reports = crate::import::tls_reports(&f.display().to_string(), &bytes)
+                    .map_err(|e| e.to_string())?;
+                all.extend(reports.iter().map(|r| r.record(&host)));
+            }
+            let store = open_store(cli)?;
+            let ids = crate::reports::tls_add(&store, all).map_err(|e| e.to_string())?;
+            flush(&store)?;
+            println!("imported {} TLS reports{}", ids.len(), id_range(&ids));
+        }
+        ImportCommand::Evaluations { file } => {
+            let evals = crate::import::evaluations(&file.display().to_string(), &read(file)?)
+                .map_err(|e| e.to_string())?;
+            let store = open_store(cli)?;
+            let ids = crate::reports::evaluations_add(&store, evals).map_err(|e| e.to_string())?;
+            flush(&store)?;
+            println!("imported {} evaluations{}", ids.len(), id_range(&ids));
+        }
+        ImportCommand::Tlsresults { file } => {
+            let results = crate::import::tls_results(&file.display().to_string(), &read(file)?)
+                .map_err(|e| e.to_string())?;
+            let store = open_store(cli)?;
+            let ids = crate::reports::tls_results_add(&store, results)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            flush(&store)?;
+            println!("imported {} TLS results{}", ids.len(), id_range(&ids));
+        }
+        ImportCommand::Mtasts { file } => {
+            let policies = crate::import::mtasts_policies(&file.display().to_string(), &read(file)?)
+                .map_err(|e| e.to_string())?;
+            let store = open_store(cli)?;
+            let n = crate::reports::mtasts_put(&store, policies)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            flush(&store)?;
+            println!("imported {n} MTA-STS policies");
+        }
+    }
+    Ok(())
+}
+
+fn id_range(ids: &[i64]) -> String {
+    match (ids.first(), ids.last()) {
+        (Some(a), Some(b)) => format!(" (IDs {a}..={b})"),
+        _ => String::new(),
+    }
+}
+
+fn set_admin_password(cli: &Cli) -> Result<(), String> {
+    let stdin = std::io::stdin();
+    let password = if stdin.is_terminal() {
+        let a = rpassword::prompt_password("new admin password: ").map_err(|e| e.to_string())?;
+        let b = rpassword::prompt_password("repeat: ").map_err(|e| e.to_string())?;
+        if a != b {
+            return Err("passwords do not match".to_string());
+        }
+        a
+    } else {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("reading password from standard input: {e}"))?;
+        line.trim_end_matches(['\n', '\r']).to_string()
+    };
+    if password.len() < 8 {
+        return Err("password must be at least 8 characters".to_string());
+    }
+    let store = open_store(cli)?;
+    let hash = crate::auth::hash_password(&password)?;
+    store
+        .meta
+        .insert(ADMIN_PASSWORD_KEY, hash.as_bytes())
+        .map_err(|e| e.to_string())?;
+    flush(&store)?;
+    // The generated password (if any) is no longer valid; do not leave it lying around.
+    let _ = std::fs::remove_file(password_file(&cli.data));
+    println!("admin password set");
+    Ok(())
+}
+
+/// Where a generated admin password is written (mode 0600).
+pub fn password_file(data: &Path) -> PathBuf {
+    data.join("admin-password")
+}
+
+/// On first start: generates an admin password, stores its Argon2id hash, writes it to a
+/// 0600 file and returns it (for printing once). Returns None when one is already set.
+pub fn ensure_admin_password(store: &Store, data: &Path) -> Result<Option<String>, String> {
+    if store
+        .meta
+        .get(ADMIN_PASSWORD_KEY)
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
+        return Ok(None);
+    }
+    let password = crate::auth::random_token(18);
+    let hash = crate::auth::hash_password(&password)?;
+    let path = password_file(data);
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| format!("writing {}: {e}", path.display()))?;
+        writeln!(f, "{password}").map_err(|e| format!("writing {}: {e}", path.display()))?;
+        f.sync_all().map_err(|e| e.to_string())?;
+    }
+    store
+        .meta
+        .insert(ADMIN_PASSWORD_KEY, hash.as_bytes())
+        .map_err(|e| e.to_string())?;
+    Ok(Some(password))
+}
+
+fn serve(cli: &Cli, listen: Option<String>) -> Result<(), String> {
+    let config = load_config(cli)?;
+    crate::logging::init(&{
+        let mut m = config.config.package_log_levels.clone();
+        m.insert(String::new(), config.config.log_level.clone());
+        m
+    });
+    let listen = listen.unwrap_or_else(|| config.config.listen.clone());
+    let app = App::open(&cli.data, config)?;
+    if let Some(pw) = ensure_admin_password(&app.store, &cli.data)? {
+        println!(
+            "generated admin password: {pw}\n(stored Argon2id-hashed; the password is also in {}, mode 0600)",
+            password_file(&cli.data).display()
+        );
+    }
+    let app = Arc::new(app);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    actix_web::rt::System::new().block_on(async move {
+        app.flush().await.map_err(|e| e.message.clone())?;
+        let (running, server) = crate::http::start(app.clone(), &listen, workers)
+            .map_err(|e| format!("listening on {listen}: {e}"))?;
+        tracing::info!(target: "server::http", addr = %running.addr, "admin server listening, API at /admin/api/");
+        println!("listening on http://{}/admin/", running.addr);
+        let handle = running.handle.clone();
+        actix_web::rt::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!(target: "server::http", "shutting down");
+            handle.stop(true).await;
+        });
+        server.await.map_err(|e| e.to_string())?;
+        app.flush().await.map_err(|e| e.message.clone())?;
+        tracing::info!(target: "server::http", "store flushed, exiting");
+        Ok::<(), String>(())
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+        (Ok(mut i), Ok(mut t)) => {
+            tokio::select! {
+                _ = i.recv() => {}
+                _ = t.recv() => {}
+            }
+        }
+        _ => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Static settings, read from an optional TOML file at start-up and never changed by the API.
+//!
+//! The keys use mox.conf's Go-style names, so a mox administrator recognises them, and the
+//! transport section can be read straight into the API's `Transport` type. Every key is
+//! optional; a missing file means "all defaults". The defaults describe a typical single-host
+//! set-up like the one mox's quickstart writes: one listener named `public` with TLS, SMTP,
+//! submission(s), IMAP(S), MTA-STS and the web server enabled.
+//!
+//! ```toml
+//! # Address the admin HTTP server listens on (overridden by `serve --listen`).
+//! Listen = "127.0.0.1:1080"
+//! # Host name of this mail server; used for client settings, MTA-STS MX and host TLSRPT.
+//! Hostname = "localhost"
+//! # Trust X-Forwarded-For / X-Forwarded-Proto (only behind a reverse proxy).
+//! Forwarded = false
+//! # Reported by CheckUpdatesEnabled.
+//! CheckUpdates = false
+//! # Default log level and per-module levels (names: error, warn, info, debug, trace,
+//! # traceauth, tracedata, print, fatal).
+//! LogLevel = "info"
+//! [PackageLogLevels]
+//! # "server::http" = "debug"
+//! # Account that receives postmaster@ mail; it must exist once set.
+//! [Postmaster]
+//! Account = ""
+//! Mailbox = ""
+//! # Host-wide TLS reporting address <Localpart>@<Hostname>.
+//! [HostTLSRPT]
+//! Account = ""
+//! Localpart = ""
+//! Mailbox = ""
+//! # Resolver used by the DNS functions (not needed by this server's other functions).
+//! [DNS]
+//! Upstream = ""
+//! # Outgoing transports, as in mox.conf; names are what QueueKick accepts.
+//! [Transports.relay.Submissions]
+//! Host = "smtp.example.net"
+//! Port = 465
+//! # Listeners; ClientConfigsDomain and DomainAdd read them.
+//! [Listeners.public]
+//! Hostname = ""
+//! TLS = true
+//! SMTP = { Enabled = true, DNSBLs = [] }
+//! Submission = { Enabled = true, Port = 0, NoRequireSTARTTLS = false }
+//! Submissions = { Enabled = true, Port = 0 }
+//! IMAP = { Enabled = true, Port = 0, NoRequireSTARTTLS = false }
+//! IMAPS = { Enabled = true, Port = 0 }
+//! MTASTSHTTPS = { Enabled = true }
+//! WebserverHTTP = { Enabled = true }
+//! WebserverHTTPS = { Enabled = true }
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use sherpa_admin::api;
+
+/// The default listen address: loopback only, on a port that needs no privileges.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:1080";
+
+/// The complete static configuration.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StaticConfig {
+    #[serde(rename = "Listen")]
+    pub listen: String,
+    #[serde(rename = "Hostname")]
+    pub hostname: String,
+    #[serde(rename = "Forwarded")]
+    pub forwarded: bool,
+    #[serde(rename = "CheckUpdates")]
+    pub check_updates: bool,
+    #[serde(rename = "LogLevel")]
+    pub log_level: String,
+    #[serde(rename = "PackageLogLevels")]
+    pub package_log_levels: BTreeMap<String, String>,
+    #[serde(rename = "Postmaster")]
+    pub postmaster: Postmaster,
+    #[serde(rename = "HostTLSRPT")]
+    pub host_tlsrpt: HostTlsrpt,
+    #[serde(rename = "DNS")]
+    pub dns: DnsSettings,
+    #[serde(rename = "Transports")]
+    pub transports: BTreeMap<String, api::Transport>,
+    #[serde(rename = "Listeners")]
+    pub listeners: BTreeMap<String, Listener>,
+}
+
+impl Default for StaticConfig {
+    fn default() -> Self {
+        let mut listeners = BTreeMap::new();
+        listeners.insert("public".to_string(), Listener::default());
+        StaticConfig {
+            listen: DEFAULT_LISTEN.to_string(),
+            hostname: "localhost".to_string(),
+            forwarded: false,
+            check_updates: false,
+            log_level: "info".to_string(),
+            package_log_levels: BTreeMap::new(),
+            postmaster: Postmaster::default(),
+            host_tlsrpt: HostTlsrpt::default(),
+            dns: DnsSettings::default(),
+            transports: BTreeMap::new(),
+            listeners,
+        }
+    }
+}
+
+/// `Postmaster` in mox.conf. An empty account disables the "postmaster account must exist"
+/// rule, so a fresh server can add its first domain and account.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Postmaster {
+    #[serde(rename = "Account")]
+    pub account: String,
+    #[serde(rename = "Mailbox")]
+    pub mailbox: String,
+}
+
+/// `HostTLSRPT` in mox.conf: the host-wide TLS reporting address.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct HostTlsrpt {
+    #[serde(rename = "Account")]
+    pub account: String,
+    #[serde(rename = "Localpart")]
+    pub localpart: String,
+    #[serde(rename = "Mailbox")]
+    pub mailbox: String,
+}
+
+/// Resolver settings for the DNS-backed functions.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct DnsSettings {
+    /// `host:port` of an upstream resolver; empty means the system resolver.
+    #[serde(rename = "Upstream")]
+    pub upstream: String,
+}
+
+/// A service toggle with an optional port (0 = the protocol's default port).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Service {
+    #[serde(rename = "Enabled")]
+    pub enabled: bool,
+    #[serde(rename = "Port")]
+    pub port: i32,
+    #[serde(rename = "NoRequireSTARTTLS")]
+    pub no_require_starttls: bool,
+}
+
+impl Service {
+    fn on() -> Service {
+        Service {
+            enabled: true,
+            ..Service::default()
+        }
+    }
+}
+
+/// SMTP on a listener, with the DNSBL zones checked by DNSBLStatus.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Smtp {
+    #[serde(rename = "Enabled")]
+    pub enabled: bool,
+    #[serde(rename = "DNSBLs")]
+    pub dnsbls: Vec<String>,
+}
+
+/// Just an on/off switch (MTASTSHTTPS, WebserverHTTP, WebserverHTTPS).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Toggle {
+    #[serde(rename = "Enabled")]
+    pub enabled: bool,
+}
+
+/// One mox listener, reduced to what the admin API reads.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Listener {
+    #[serde(rename = "IPs")]
+    pub ips: Vec<String>,
+    #[serde(rename = "NATIPs")]
+    pub nat_ips: Vec<String>,
+    #[serde(rename = "IPsNATed")]
+    pub ips_nated: bool,
+    /// Overrides the global hostname for this listener.
+    #[serde(rename = "Hostname")]
+    pub hostname: String,
+    /// Whether the listener has TLS configured (mox: a `TLS` section).
+    #[serde(rename = "TLS")]
+    pub tls: bool,
+    #[serde(rename = "SMTP")]
+    pub smtp: Smtp,
+    #[serde(rename = "Submission")]
+    pub submission: Service,
+    #[serde(rename = "Submissions")]
+    pub submissions: Service,
+    #[serde(rename = "IMAP")]
+    pub imap: Service,
+    #[serde(rename = "IMAPS")]
+    pub imaps: Service,
+    #[serde(rename = "MTASTSHTTPS")]
+    pub mtasts_https: Toggle,
+    #[serde(rename = "WebserverHTTP")]
+    pub webserver_http: Toggle,
+    #[serde(rename = "WebserverHTTPS")]
+    pub webserver_https: Toggle,
+}
+
+impl Default for Listener {
+    fn default() -> Self {
+        Listener {
+            ips: vec!["0.0.0.0".to_string(), "::".to_string()],
+            nat_ips: Vec::new(),
+            ips_nated: false,
+            hostname: String::new(),
+            tls: true,
+            smtp: Smtp {
+                enabled: true,
+                dnsbls: Vec::new(),
+            },
+            submission: Service::on(),
+            submissions: Service::on(),
+            imap: Service::on(),
+            imaps: Service::on(),
+            mtasts_https: Toggle { enabled: true },
+            webserver_http: Toggle { enabled: true },
+            webserver_https: Toggle { enabled: true },
+        }
+    }
+}
+
+/// The static configuration together with where it came from and its text, for ConfigFiles.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub config: StaticConfig,
+    /// The path as given on the command line, or None when running on defaults.
+    pub path: Option<PathBuf>,
+    /// The file's text, or the rendered defaults.
+    pub text: String,
+}
+
+impl LoadedConfig {
+    /// Loads `path` if given, else the defaults. Parse errors name the file.
+    pub fn load(path: Option<&Path>) -> Result<LoadedConfig, String> {
+        match path {
+            None => {
+                let config = StaticConfig::default();
+                let text = toml::to_string_pretty(&config)
+                    .map_err(|e| format!("rendering default config: {e}"))?;
+                Ok(LoadedConfig {
+                    config,
+                    path: None,
+                    text,
+                })
+            }
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| format!("reading config file {}: {e}", p.display()))?;
+                let config = Self::parse(&text)
+                    .map_err(|e| format!("parsing config file {}: {e}", p.display()))?;
+                Ok(LoadedConfig {
+                    config,
+                    path: Some(p.to_path_buf()),
+                    text,
+                })
+            }
+        }
+    }
+
+    /// Parses and checks a config text.
+    pub fn parse(text: &str) -> Result<StaticConfig, String> {
+        let config: StaticConfig = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.check()?;
+        Ok(config)
+    }
+}
+
+impl StaticConfig {
+    /// Rejects settings that would make later API calls fail in confusing ways.
+    pub fn check(&self) -> Result<(), String> {
+        crate::dns::parse_domain(&self.hostname)
+            .map_err(|e| format!("parsing Hostname: {e}"))?;
+        if self.hostname.is_empty() {
+            return Err("Hostname must not be empty".to_string());
+        }
+        crate::logging::parse_level(&self.log_level)
+            .ok_or_else(|| format!("unknown LogLevel {:?}", self.log_level))?;
+        for (pkg, level) in &self.package_log_levels {
+            crate::logging::parse_level(level)
+                .ok_or_else(|| format!("unknown level {level:?} for package {pkg:?}"))?;
+        }
+        for (name, l) in &self.listeners {
+            if !l.hostname.is_empty() {
+                crate::dns::parse_domain(&l.hostname)
+                    .map_err(|e| format!("listener {name}: parsing Hostname: {e}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The global hostname, parsed (checked at load time).
+    pub fn hostname_domain(&self) -> crate::dns::Domain {
+        crate::dns::parse_domain(&self.hostname).unwrap_or_default()
+    }
+
+    /// Whether some listener serves MTA-STS policies; DomainAdd then adds an MTA-STS policy.
+    pub fn mtasts_enabled(&self) -> bool {
+        self.listeners.values().any(|l| l.mtasts_https.enabled)
+    }
+
+    /// Whether some listener runs the web server; web handlers need one.
+    pub fn webserver_enabled(&self) -> bool {
+        self.listeners
+            .values()
+            .any(|l| l.webserver_http.enabled || l.webserver_https.enabled)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_round_trip_through_toml() {
+        let text = toml::to_string_pretty(&StaticConfig::default()).unwrap();
+        let back = LoadedConfig::parse(&text).unwrap();
+        assert_eq!(back, StaticConfig::default());
+    }
+
+    #[test]
+    fn partial_file_keeps_defaults_and_reads_transports() {
+        let c = LoadedConfig::parse(
+            "Hostname = \"mail.example.org\"\n[Transports.relay.Submissions]\nHost = \"smtp.example.net\"\nPort = 465\n",
+        )
+        .unwrap();
+        assert_eq!(c.hostname, "mail.example.org");
+        assert_eq!(c.listen, DEFAULT_LISTEN);
+        let t = &c.transports["relay"];
+        assert_eq!(t.submissions.as_ref().unwrap().port, 465);
+        assert!(c.listeners.contains_key("public"));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_levels_are_rejected() {
+        assert!(LoadedConfig::parse("Bogus = 1\n").is_err());
+        assert!(LoadedConfig::parse("LogLevel = \"loud\"\n").is_err());
+    }
+}

@@ -1,0 +1,329 @@
+//! HTTP: mox's admin routing (protocol spec §5.2), the per-request auth check (§5.4), security
+//! headers and gzip (§5.10), and hand-off to the sherpa runtime for API calls.
+//!
+//! Everything goes through one handler so that the order of checks is exactly mox's:
+//! method checks before auth, auth before function lookup.
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::{App as ActixApp, HttpRequest, HttpResponse, HttpServer, web};
+use futures_util::StreamExt;
+
+use sherpa_admin::api::Dispatcher;
+
+use crate::api::{AdminApi, Ctx};
+use crate::app::App;
+use crate::auth::{self, SESSION_COOKIE};
+
+
+/// The page served at `/admin/` until the web interface exists.
+const PAGE: &str = "<!doctype html>\n<html>\n<head><meta charset=\"utf-8\"><title>Admin</title></head>\n<body>\n<h1>Admin</h1>\n<p>The web interface is not available yet. The admin API is served at <code>api/</code> (POST, sherpa protocol).</p>\n</body>\n</html>\n";
+
+/// Shared state of the HTTP layer.
+pub struct Server {
+    pub app: Arc<App>,
+    pub dispatcher: Dispatcher<AdminApi>,
+    pub opts: sherpa_admin::runtime::Options,
+}
+
+impl Server {
+    pub fn new(app: Arc<App>) -> Server {
+        Server {
+            dispatcher: Dispatcher(AdminApi(app.clone())),
+            opts: crate::sherpa_glue::options(),
+            app,
+        }
+    }
+}
+
+/// `path.Clean`, keeping a trailing slash as Go's HTTP server does.
+pub fn clean_path(p: &str) -> String {
+    let trailing = p.ends_with('/') && p.len() > 1;
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = format!("/{}", parts.join("/"));
+    if trailing && out != "/" {
+        out.push('/');
+    }
+    out
+}
+
+fn text(status: StatusCode, body: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
+        .body(format!("{body}\n"))
+}
+
+/// An auth failure on an API path: HTTP 200, `{"error":{...}}` without a `result` key.
+fn api_auth_error(code: &str, message: &str) -> HttpResponse {
+    let body = serde_json::json!({"error": {"code": code, "message": message}});
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/json; charset=utf-8"))
+        .body(format!("{body}\n"))
+}
+
+fn auth_error(is_api: bool, code: &str, message: &str) -> HttpResponse {
+    if is_api {
+        api_auth_error(code, message)
+    } else {
+        text(StatusCode::FORBIDDEN, &format!("403 - forbidden - {message}"))
+    }
+}
+
+/// The client address for rate limiting: the first `X-Forwarded-For` entry when the server
+/// is configured as forwarded, else the peer address.
+fn client_ip(req: &HttpRequest, forwarded: bool) -> Option<IpAddr> {
+    if forwarded {
+        let v = req.headers().get("x-forwarded-for")?.to_str().ok()?;
+        return v.split(',').next()?.trim().parse().ok();
+    }
+    req.peer_addr().map(|a| a.ip())
+}
+
+fn is_secure(req: &HttpRequest, forwarded: bool) -> bool {
+    req.connection_info().scheme() == "https" && !forwarded
+        || forwarded
+            && req
+                .headers()
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                == Some("https")
+}
+
+fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
+    auth::get_cookie(
+        req.headers()
+            .get_all(header::COOKIE)
+            .filter_map(|v| v.to_str().ok()),
+        name,
+    )
+}
+
+/// mox's `webauth.Check`. Returns the session token on success, or the response to send.
+async fn check_auth(srv: &Server, req: &HttpRequest, is_api: bool) -> Result<String, HttpResponse> {
+    let app = &srv.app;
+    let csrf = req
+        .headers()
+        .get("x-mox-csrf")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    if is_api && csrf.is_empty() {
+        return Err(auth_error(is_api, "user:noAuth", "missing required csrf header"));
+    }
+    let Some(value) = cookie(req, SESSION_COOKIE) else {
+        return Err(auth_error(is_api, "user:noAuth", "no session"));
+    };
+    let Some(ip) = client_ip(req, app.static_config.config.forwarded) else {
+        return Err(auth_error(
+            is_api,
+            "user:noAuth",
+            "cannot find ip for rate limit check (missing x-forwarded-for header?)",
+        ));
+    };
+    if !app.limiter.allowed(ip) {
+        return Err(text(StatusCode::TOO_MANY_REQUESTS, "429 - too many auth attempts"));
+    }
+    let fail = |msg: &'static str| async move {
+        app.limiter.failure(ip);
+        // The delay is an async sleep: other requests on this worker continue meanwhile.
+        tokio::time::sleep(crate::api::auth::BAD_AUTH_DELAY).await;
+        auth_error(is_api, "user:badAuth", msg)
+    };
+    let Some((token, _account)) = value.split_once(' ') else {
+        return Err(fail("malformed session").await);
+    };
+    // For non-API paths no CSRF token is required; an empty one is not compared.
+    let res = if csrf.is_empty() {
+        app.sessions.check_no_csrf(&app.store, token)
+    } else {
+        app.sessions.check(&app.store, token, &csrf)
+    };
+    if let Err(m) = res {
+        return Err(fail(m).await);
+    }
+    app.limiter.reset(ip);
+    Ok(token.to_string())
+}
+
+/// Whether the request's Accept-Encoding allows gzip.
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT_ENCODING)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|e| {
+            let mut parts = e.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let zero_q = parts.any(|p| {
+                let p = p.trim();
+                p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q == 0.0))
+            });
+            name.eq_ignore_ascii_case("gzip") && !zero_q
+        })
+}
+
+fn gzip(body: &[u8]) -> Option<Vec<u8>> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4 + 32), flate2::Compression::default());
+    enc.write_all(body).ok()?;
+    enc.finish().ok()
+}
+
+/// Reads the body, but at most `limit + 1` bytes: enough for the runtime to see that it is
+/// over its limit and answer `sherpa:badRequest`, without buffering an unbounded body (mox
+/// has no limit at all).
+async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, HttpResponse> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| text(StatusCode::BAD_REQUEST, &format!("400 - bad request - {e}")))?;
+        let room = (limit + 1).saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() > limit {
+            break;
+        }
+    }
+    Ok(body)
+}
+
+/// The single entry point for every request.
+pub async fn handle(req: HttpRequest, payload: web::Payload, srv: web::Data<Server>) -> HttpResponse {
+    let path = clean_path(req.path());
+    if path == "/admin" {
+        return HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/admin/"))
+            .finish();
+    }
+    let Some(rest) = path.strip_prefix("/admin") else {
+        return text(StatusCode::NOT_FOUND, "404 page not found");
+    };
+    let method = req.method().clone();
+    if rest == "/" {
+        if method == Method::GET || method == Method::HEAD {
+            return HttpResponse::Ok()
+                .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+                .body(PAGE);
+        }
+        return text(StatusCode::METHOD_NOT_ALLOWED, "405 - method not allowed - use get");
+    }
+    let is_api = rest.starts_with("/api/");
+    if is_api && rest != "/api/" && method != Method::POST {
+        return text(StatusCode::METHOD_NOT_ALLOWED, "405 - method not allowed - use post");
+    }
+    let forwarded = srv.app.static_config.config.forwarded;
+    let mut ctx = Ctx {
+        ip: client_ip(&req, forwarded),
+        secure: is_secure(&req, forwarded),
+        ..Ctx::default()
+    };
+    if rest != "/api/LoginPrep" && rest != "/api/Login" {
+        match check_auth(&srv, &req, is_api).await {
+            Ok(token) => ctx.session = Some(token),
+            Err(resp) => return resp,
+        }
+    } else {
+        ctx.login_cookie = cookie(&req, auth::LOGIN_COOKIE);
+    }
+    if !is_api {
+        return text(StatusCode::NOT_FOUND, "404 page not found");
+    }
+    let function = &rest["/api/".len()..];
+    let body = match read_body(payload, srv.opts.body_limit).await {
+        Ok(b) => b,
+        Err(resp) => return resp,
+    };
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let out = crate::sherpa_glue::call(&srv.dispatcher, &ctx, function, content_type, &body, &srv.opts).await;
+    let mut resp = HttpResponse::build(StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    for (k, v) in &out.headers {
+        resp.insert_header((k.as_str(), v.as_str()));
+    }
+    for c in ctx.take_cookies() {
+        resp.append_header((header::SET_COOKIE, c));
+    }
+    let json = out
+        .headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("content-type") && v.starts_with("application/json"));
+    if out.status == 200 && json && accepts_gzip(&req)
+        && let Some(z) = gzip(&out.body)
+    {
+        resp.insert_header((header::CONTENT_ENCODING, "gzip"));
+        return resp.body(z);
+    }
+    resp.body(out.body)
+}
+
+/// Adds mox's `safeHeaders` to every response.
+fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add(("X-Frame-Options", "deny"))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Content-Security-Policy", "default-src 'self' 'unsafe-inline' data:"))
+        .add(("Referrer-Policy", "same-origin"))
+}
+
+/// A running server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub handle: actix_web::dev::ServerHandle,
+    pub app: Arc<App>,
+}
+
+/// Binds `listen` and starts serving; returns once the socket is bound. The returned future
+/// (`server`) must be awaited or spawned to run.
+pub fn start(app: Arc<App>, listen: &str, workers: usize) -> std::io::Result<(Running, actix_web::dev::Server)> {
+    let srv = web::Data::new(Server::new(app.clone()));
+    let server = HttpServer::new(move || {
+        ActixApp::new()
+            .app_data(srv.clone())
+            .wrap(security_headers())
+            .default_service(web::to(handle))
+    })
+    .workers(workers.max(1))
+    // Graceful shutdown waits at most this long for in-flight requests.
+    .shutdown_timeout(5)
+    .disable_signals()
+    .bind(listen)?;
+    let addr = server
+        .addrs()
+        .first()
+        .copied()
+        .ok_or_else(|| std::io::Error::other("no listen address"))?;
+    let server = server.run();
+    Ok((
+        Running {
+            addr,
+            handle: server.handle(),
+            app,
+        },
+        server,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_cleaned_like_go() {
+        assert_eq!(clean_path("/admin/../admin/api/X"), "/admin/api/X");
+        assert_eq!(clean_path("/admin//api/"), "/admin/api/");
+        assert_eq!(clean_path("/admin/./"), "/admin/");
+        assert_eq!(clean_path("/admin"), "/admin");
+        assert_eq!(clean_path("/"), "/");
+    }
+}

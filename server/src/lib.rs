@@ -1,0 +1,25 @@
+//! A mox-compatible admin server over sled: the generated admin API implemented for real,
+//! with mox's authentication, persistent sessions, durable writes and data import.
+//!
+//! Modules: [`config`] (static TOML settings), [`store`] (sled: trees, keys, encoding),
+//! [`dynconf`] (domains/accounts config and its validation), [`reports`] (report indexes),
+//! [`auth`] (passwords, sessions, rate limiter, cookies), [`dkim`] (key generation),
+//! [`dns`] (domain/address parsing), [`webserver`] (web handler config), [`logging`],
+//! [`app`] (shared state), [`api`] (the `Api` implementation), [`http`] (actix routing and
+//! auth), [`cli`] (subcommands), [`import`] (parsers for imported files).
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod dkim;
+pub mod dns;
+pub mod dynconf;
+pub mod http;
+pub mod import;
+pub mod logging;
+pub mod reports;
+pub mod sherpa_glue;
+pub mod store;
+pub mod webserver;

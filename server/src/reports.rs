@@ -1,0 +1,423 @@
+//! Stored reports and report-like records: adding them with their indexes, and period scans.
+//!
+//! DMARC and TLS reports are indexed by period end (`time ++ id`), with a compact summary in
+//! the index entry. A period query scans end times from the query start up to the query end
+//! plus the longest report period seen, so its cost follows the number of matching reports,
+//! not the number stored. Summaries are computed from index entries alone.
+
+use std::collections::BTreeMap;
+
+use sherpa_admin::api::{DomainFeedback, Evaluation, PolicyRecord, SuppressAddress, TLSReportRecord, TLSResult};
+use sled::Transactional;
+use sled::transaction::ConflictableTransactionError;
+
+use crate::store::{
+    ReportIndex, Result, Store, StoreError, decode, encode, id_from_suffix, id_key, time_id_key,
+};
+
+/// Second and nanosecond of a timestamp, for ordering.
+pub type Instant = (i64, u32);
+
+/// The period filter: reports overlapping [start, end]. mox's rule (begin in [start, end) or
+/// end in (start, end]) plus, as documented in api.json, reports spanning the whole period.
+pub fn overlaps(begin: Instant, end: Instant, start: Instant, stop: Instant) -> bool {
+    (begin >= start && begin < stop) || (end > start && end <= stop) || (begin < start && end > stop)
+}
+
+/// The index entry of a DMARC report.
+pub fn dmarc_index(fb: &DomainFeedback) -> ReportIndex {
+    let dr = &fb.report_metadata.date_range;
+    let mut counts = [0i64; 6];
+    let mut kinds: BTreeMap<String, i64> = BTreeMap::new();
+    for r in &fb.records {
+        let n = r.row.count as i64;
+        let pe = &r.row.policy_evaluated;
+        counts[0] += n;
+        match pe.disposition.as_str() {
+            "none" => counts[1] += n,
+            "quarantine" => counts[2] += n,
+            "reject" => counts[3] += n,
+            _ => {}
+        }
+        if pe.dkim.as_str() == "fail" {
+            counts[4] += n;
+        }
+        if pe.spf.as_str() == "fail" {
+            counts[5] += n;
+        }
+        for reason in &pe.reasons {
+            *kinds.entry(reason.r#type.as_str().to_string()).or_insert(0) += n;
+        }
+    }
+    ReportIndex {
+        begin: (dr.begin, 0),
+        end: (dr.end, 0),
+        domain: fb.domain.clone(),
+        counts,
+        kinds: kinds.into_iter().collect(),
+    }
+}
+
+fn instant(t: &sherpa_admin::runtime::Timestamp) -> Instant {
+    (t.timestamp(), t.timestamp_subsec_nanos())
+}
+
+/// The index entry of a TLS report.
+pub fn tls_index(r: &TLSReportRecord) -> ReportIndex {
+    let mut counts = [0i64; 6];
+    let mut kinds: BTreeMap<String, i64> = BTreeMap::new();
+    for p in &r.report.policies {
+        counts[0] += p.summary.total_successful_session_count;
+        counts[1] += p.summary.total_failure_session_count;
+        for d in &p.failure_details {
+            *kinds.entry(d.result_type.as_str().to_string()).or_insert(0) += d.failed_session_count;
+        }
+    }
+    ReportIndex {
+        begin: instant(&r.report.date_range.start),
+        end: instant(&r.report.date_range.end),
+        domain: r.domain.clone(),
+        counts,
+        kinds: kinds.into_iter().collect(),
+    }
+}
+
+/// Adds records with their index entries in one transaction; assigns IDs and returns them.
+fn add_indexed<T: serde::Serialize>(
+    store: &Store,
+    tree: &'static str,
+    index_tree: &'static str,
+    items: Vec<(T, ReportIndex)>,
+    set_id: impl Fn(&mut T, i64),
+) -> Result<Vec<i64>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = store.next_ids(tree, items.len() as u64)?;
+    let mut recs = Vec::with_capacity(items.len());
+    let mut span = 0i64;
+    for (i, (mut item, idx)) in items.into_iter().enumerate() {
+        let id = first + i as u64;
+        set_id(&mut item, id as i64);
+        let key_time = idx.begin.0.max(idx.end.0);
+        span = span.max((idx.end.0 - idx.begin.0).abs());
+        recs.push((id, encode(&item)?, time_id_key(key_time, id), idx.encode()));
+    }
+    store.raise_span(index_tree, span)?;
+    let (t, it) = (
+        store.tree(tree).ok_or_else(|| StoreError::Sled(format!("unknown tree {tree}")))?,
+        store
+            .tree(index_tree)
+            .ok_or_else(|| StoreError::Sled(format!("unknown tree {index_tree}")))?,
+    );
+    (t, it).transaction(|(t, it)| {
+        for (id, rec, ik, iv) in &recs {
+            t.insert(&id_key(*id), rec.as_slice())?;
+            it.insert(ik, iv.as_slice())?;
+        }
+        Ok::<_, ConflictableTransactionError<StoreError>>(())
+    })?;
+    Ok(recs.iter().map(|r| r.0 as i64).collect())
+}
+
+/// Stores DMARC reports; the caller flushes.
+pub fn dmarc_add(store: &Store, reports: Vec<DomainFeedback>) -> Result<Vec<i64>> {
+    let items = reports
+        .into_iter()
+        .map(|r| {
+            let i = dmarc_index(&r);
+            (r, i)
+        })
+        .collect();
+    add_indexed(store, "dmarc_reports", "dmarc_by_end", items, |r, id| r.id = id)
+}
+
+/// Stores TLS reports; the caller flushes.
+pub fn tls_add(store: &Store, reports: Vec<TLSReportRecord>) -> Result<Vec<i64>> {
+    let items = reports
+        .into_iter()
+        .map(|r| {
+            let i = tls_index(&r);
+            (r, i)
+        })
+        .collect();
+    add_indexed(store, "tls_reports", "tls_by_end", items, |r, id| r.id = id)
+}
+
+/// Index entries (with IDs) of reports overlapping [start, stop].
+pub fn scan(
+    store: &Store,
+    index_tree: &'static str,
+    start: Instant,
+    stop: Instant,
+) -> Result<Vec<(u64, ReportIndex)>> {
+    let tree = store
+        .tree(index_tree)
+        .ok_or_else(|| StoreError::Sled(format!("unknown tree {index_tree}")))?;
+    if stop < start {
+        return Ok(Vec::new());
+    }
+    let span = store.span(index_tree)?;
+    let lo = time_id_key(start.0, 0);
+    let hi = time_id_key(stop.0.saturating_add(span).saturating_add(1), u64::MAX);
+    let mut out = Vec::new();
+    for kv in tree.range(lo..=hi) {
+        let (k, v) = kv?;
+        let idx = ReportIndex::decode(index_tree, &k, &v)?;
+        if overlaps(idx.begin, idx.end, start, stop) {
+            out.push((id_from_suffix(index_tree, &k)?, idx));
+        }
+    }
+    Ok(out)
+}
+
+/// Stores DMARC evaluations (new IDs) with their domain index; the caller flushes.
+pub fn evaluations_add(store: &Store, evals: Vec<Evaluation>) -> Result<Vec<i64>> {
+    if evals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = store.next_ids("dmarc_evals", evals.len() as u64)?;
+    let mut recs = Vec::new();
+    for (i, mut e) in evals.into_iter().enumerate() {
+        let id = first + i as u64;
+        e.id = id as i64;
+        recs.push((id, encode(&e)?, domain_id_key(&e.policy_domain, id)));
+    }
+    (&store.dmarc_evals, &store.dmarc_evals_by_domain).transaction(|(t, it)| {
+        for (id, rec, ik) in &recs {
+            t.insert(&id_key(*id), rec.as_slice())?;
+            it.insert(ik.as_slice(), &[] as &[u8])?;
+        }
+        Ok::<_, ConflictableTransactionError<StoreError>>(())
+    })?;
+    Ok(recs.iter().map(|r| r.0 as i64).collect())
+}
+
+/// `domain ++ 0 ++ id`.
+pub fn domain_id_key(domain: &str, id: u64) -> Vec<u8> {
+    let mut k = domain.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(&id_key(id));
+    k
+}
+
+/// Evaluations of one policy domain (by index prefix), in ID order.
+pub fn evaluations_of(store: &Store, domain: &str) -> Result<Vec<Evaluation>> {
+    let mut prefix = domain.as_bytes().to_vec();
+    prefix.push(0);
+    let mut out = Vec::new();
+    for k in store.dmarc_evals_by_domain.scan_prefix(&prefix).keys() {
+        let k = k?;
+        let id = id_from_suffix("dmarc_evals_by_domain", &k)?;
+        if let Some(e) = store.get::<Evaluation>("dmarc_evals", &id_key(id))? {
+            out.push(e);
+        }
+    }
+    Ok(out)
+}
+
+/// Deletes the evaluations of a policy domain; returns how many.
+pub fn evaluations_remove(store: &Store, domain: &str) -> Result<usize> {
+    let mut prefix = domain.as_bytes().to_vec();
+    prefix.push(0);
+    let keys: Vec<sled::IVec> = store
+        .dmarc_evals_by_domain
+        .scan_prefix(&prefix)
+        .keys()
+        .collect::<std::result::Result<_, _>>()?;
+    (&store.dmarc_evals, &store.dmarc_evals_by_domain).transaction(|(t, it)| {
+        for k in &keys {
+            let id = id_from_suffix("dmarc_evals_by_domain", k)
+                .map_err(ConflictableTransactionError::Abort)?;
+            t.remove(&id_key(id))?;
+            it.remove(k.as_ref())?;
+        }
+        Ok::<_, ConflictableTransactionError<StoreError>>(())
+    })?;
+    Ok(keys.len())
+}
+
+/// `policy ++ 0 ++ day ++ 0 ++ recipient`: the unique key of a TLS result.
+pub fn tls_result_key(r: &TLSResult) -> Vec<u8> {
+    let mut k = r.policy_domain.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(r.day_utc.as_bytes());
+    k.push(0);
+    k.extend_from_slice(r.recipient_domain.as_bytes());
+    k
+}
+
+/// Stores TLS results (new IDs). The (policy domain, day, recipient domain) triple must be
+/// unique and non-empty, as mox's database enforces; a violation stores nothing.
+pub fn tls_results_add(store: &Store, results: Vec<TLSResult>) -> Result<Vec<i64>> {
+    for r in &results {
+        if r.policy_domain.is_empty() || r.day_utc.is_empty() || r.recipient_domain.is_empty() {
+            return Err(StoreError::Constraint(
+                "must be nonzero: PolicyDomain, DayUTC and RecipientDomain".to_string(),
+            ));
+        }
+    }
+    if results.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = store.next_ids("tls_results", results.len() as u64)?;
+    let mut recs = Vec::new();
+    for (i, mut r) in results.into_iter().enumerate() {
+        let id = first + i as u64;
+        r.id = id as i64;
+        recs.push((id, encode(&r)?, tls_result_key(&r)));
+    }
+    (&store.tls_results, &store.tls_results_key).transaction(|(t, kt)| {
+        for (id, rec, k) in &recs {
+            if kt.insert(k.as_slice(), &id_key(*id))?.is_some() {
+                let shown = String::from_utf8_lossy(k).replace('\0', "/");
+                return Err(ConflictableTransactionError::Abort(StoreError::Constraint(
+                    format!("not unique: TLS result {shown}"),
+                )));
+            }
+            t.insert(&id_key(*id), rec.as_slice())?;
+        }
+        Ok(())
+    })?;
+    Ok(recs.iter().map(|r| r.0 as i64).collect())
+}
+
+/// Deletes TLS results matching `keep == false`; returns how many.
+pub fn tls_results_remove(store: &Store, matches: impl Fn(&TLSResult) -> bool) -> Result<usize> {
+    let mut victims = Vec::new();
+    for (k, r) in store.all::<TLSResult>("tls_results")? {
+        if matches(&r) {
+            victims.push((k, tls_result_key(&r)));
+        }
+    }
+    (&store.tls_results, &store.tls_results_key).transaction(|(t, kt)| {
+        for (k, uk) in &victims {
+            t.remove(k.as_slice())?;
+            kt.remove(uk.as_slice())?;
+        }
+        Ok::<_, ConflictableTransactionError<StoreError>>(())
+    })?;
+    Ok(victims.len())
+}
+
+/// Stores (or replaces) MTA-STS policies, keyed by domain.
+pub fn mtasts_put(store: &Store, policies: Vec<PolicyRecord>) -> Result<usize> {
+    let mut batch = sled::Batch::default();
+    let n = policies.len();
+    for p in policies {
+        if p.domain.is_empty() {
+            return Err(StoreError::Constraint("MTA-STS policy without domain".to_string()));
+        }
+        batch.insert(p.domain.as_bytes(), encode(&p)?);
+    }
+    store.mtasts.apply_batch(batch)?;
+    Ok(n)
+}
+
+/// Suppress-list operations shared by the DMARC and TLSRPT lists (same record shape).
+pub struct SuppressList<'a> {
+    pub store: &'a Store,
+    pub tree: &'static str,
+    pub addr_tree: &'static str,
+}
+
+impl SuppressList<'_> {
+    fn trees(&self) -> Result<(&sled::Tree, &sled::Tree)> {
+        let t = self.store.tree(self.tree).ok_or_else(|| StoreError::Sled("unknown tree".into()))?;
+        let a = self
+            .store
+            .tree(self.addr_tree)
+            .ok_or_else(|| StoreError::Sled("unknown tree".into()))?;
+        Ok((t, a))
+    }
+
+    /// Adds an entry; the reporting address must be unique and `until` non-zero.
+    pub fn add(&self, mut rec: SuppressAddress) -> Result<i64> {
+        if rec.until.is_zero() {
+            return Err(StoreError::Constraint("must be nonzero: field \"Until\"".to_string()));
+        }
+        let id = self.store.next_id(self.tree)?;
+        rec.id = id as i64;
+        let v = encode(&rec)?;
+        let (t, a) = self.trees()?;
+        (t, a).transaction(|(t, a)| {
+            if a.get(rec.reporting_address.as_bytes())?.is_some() {
+                return Err(ConflictableTransactionError::Abort(StoreError::Constraint(
+                    "not unique: field \"ReportingAddress\"".to_string(),
+                )));
+            }
+            a.insert(rec.reporting_address.as_bytes(), &id_key(id))?;
+            t.insert(&id_key(id), v.as_slice())?;
+            Ok(())
+        })?;
+        Ok(id as i64)
+    }
+
+    /// All entries, newest (highest ID) first.
+    pub fn list(&self) -> Result<Vec<SuppressAddress>> {
+        let (t, _) = self.trees()?;
+        let mut out = Vec::new();
+        for kv in t.iter().rev() {
+            let (k, v) = kv?;
+            out.push(decode(self.tree, &k, &v)?);
+        }
+        Ok(out)
+    }
+
+    /// Removes an entry; false when absent.
+    pub fn remove(&self, id: i64) -> Result<bool> {
+        if id <= 0 {
+            return Ok(false);
+        }
+        let (t, a) = self.trees()?;
+        let tree = self.tree;
+        let found = (t, a).transaction(|(t, a)| {
+            let key = id_key(id as u64);
+            let Some(v) = t.remove(&key)? else {
+                return Ok(false);
+            };
+            let rec: SuppressAddress = decode(tree, &key, &v).map_err(ConflictableTransactionError::Abort)?;
+            a.remove(rec.reporting_address.as_bytes())?;
+            Ok(true)
+        })?;
+        Ok(found)
+    }
+
+    /// Sets `until` of an entry; false when absent.
+    pub fn extend(&self, id: i64, until: sherpa_admin::runtime::Timestamp) -> Result<bool> {
+        if id <= 0 {
+            return Ok(false);
+        }
+        if until.is_zero() {
+            return Err(StoreError::Constraint("must be nonzero: field \"Until\"".to_string()));
+        }
+        let (t, _) = self.trees()?;
+        let key = id_key(id as u64);
+        loop {
+            let Some(old) = t.get(key)? else {
+                return Ok(false);
+            };
+            let mut rec: SuppressAddress = decode(self.tree, &key, &old)?;
+            rec.until = until;
+            if t.compare_and_swap(key, Some(old), Some(encode(&rec)?))?.is_ok() {
+                return Ok(true);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlap_rule() {
+        let s = (100, 0);
+        let e = (200, 0);
+        assert!(overlaps((100, 0), (150, 0), s, e));
+        assert!(overlaps((50, 0), (200, 0), s, e));
+        assert!(overlaps((50, 0), (300, 0), s, e), "spanning reports are included");
+        assert!(!overlaps((200, 0), (300, 0), s, e));
+        assert!(!overlaps((0, 0), (100, 0), s, e));
+    }
+}

@@ -1,0 +1,756 @@
+//! The store: one sled database that owns every piece of state the API changes.
+//!
+//! Layout (tree name → key → value). Integers in keys are big-endian so that key order is
+//! numeric order and range queries are key scans; signed times have their sign bit flipped
+//! for the same reason. Values are JSON of the API's own types (readable in an export, and
+//! what a sherpa client sees), except the small fixed-layout report index entries.
+//!
+//! | tree | key | value |
+//! |---|---|---|
+//! | `meta` | `schema_version` | u32 BE |
+//! | `meta` | `seq/<tree>` | u64 BE, last ID handed out for that tree |
+//! | `meta` | `admin_password` | Argon2id PHC string |
+//! | `meta` | `span/<tree>` | i64 BE, longest report period seen (seconds) |
+//! | `config_domains` | domain name (Unicode form) | domain config JSON |
+//! | `config_accounts` | account name | account config JSON |
+//! | `config_web` | `web` | web redirects and handlers JSON |
+//! | `dkim_keys` / `dkim_keys_old` | key file name | PKCS#8 PEM |
+//! | `account_passwords` | account name | Argon2id PHC string |
+//! | `sessions` | session token | session JSON |
+//! | `queue` | id u64 | `Msg` JSON |
+//! | `queue_data` | id u64 | message bytes (RFC 5322) |
+//! | `dmarc_reports` | id u64 | `DomainFeedback` JSON |
+//! | `dmarc_by_end` | time(end) ++ id | `ReportIndex` (binary) |
+//! | `dmarc_evals` | id u64 | `Evaluation` JSON |
+//! | `dmarc_evals_by_domain` | policy domain ++ 0 ++ id | empty |
+//! | `dmarc_suppress` / `tlsrpt_suppress` | id u64 | suppress entry JSON |
+//! | `dmarc_suppress_addr` / `tlsrpt_suppress_addr` | reporting address | id u64 (uniqueness) |
+//! | `tls_reports` | id u64 | `TLSReportRecord` JSON |
+//! | `tls_by_end` | time(end) ++ id | `ReportIndex` (binary) |
+//! | `tls_results` | id u64 | `TLSResult` JSON |
+//! | `tls_results_key` | policy ++ 0 ++ day ++ 0 ++ recipient | id u64 (uniqueness) |
+//! | `mtasts` | domain | `PolicyRecord` JSON |
+//!
+//! Durability: writes are applied to sled and then `flush().await`ed by the caller before it
+//! answers; sled's `flush_async` makes everything written before it durable, so concurrent
+//! writers share flushes. A record that does not decode is an error naming tree and key.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sled::Tree;
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+/// The layout version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Every tree, in export order.
+pub const TREES: &[&str] = &[
+    "meta",
+    "config_domains",
+    "config_accounts",
+    "config_web",
+    "dkim_keys",
+    "dkim_keys_old",
+    "account_passwords",
+    "sessions",
+    "queue",
+    "queue_data",
+    "dmarc_reports",
+    "dmarc_by_end",
+    "dmarc_evals",
+    "dmarc_evals_by_domain",
+    "dmarc_suppress",
+    "dmarc_suppress_addr",
+    "tls_reports",
+    "tls_by_end",
+    "tls_results",
+    "tls_results_key",
+    "tlsrpt_suppress",
+    "tlsrpt_suppress_addr",
+    "mtasts",
+];
+
+/// Store failures. `Corrupt` names the tree and key of a record that failed to decode.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreError {
+    Sled(String),
+    Corrupt {
+        tree: &'static str,
+        key: String,
+        error: String,
+    },
+    Schema(String),
+    /// A uniqueness or existence rule of the data (e.g. "absent", "not unique").
+    Constraint(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Sled(e) => write!(f, "store: {e}"),
+            StoreError::Corrupt { tree, key, error } => {
+                write!(f, "corrupt record in tree {tree} at key {key}: {error}")
+            }
+            StoreError::Schema(e) => f.write_str(e),
+            StoreError::Constraint(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Sled(e.to_string())
+    }
+}
+
+impl From<TransactionError<StoreError>> for StoreError {
+    fn from(e: TransactionError<StoreError>) -> Self {
+        match e {
+            TransactionError::Abort(e) => e,
+            TransactionError::Storage(e) => StoreError::Sled(e.to_string()),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Renders a key for error messages: an ID when it is 8 bytes, else text or hex.
+pub fn show_key(key: &[u8]) -> String {
+    if key.len() == 8 {
+        return format!("id {}", u64::from_be_bytes(key.try_into().unwrap_or([0; 8])));
+    }
+    match std::str::from_utf8(key) {
+        Ok(s) if !s.chars().any(|c| c.is_control()) => format!("{s:?}"),
+        _ => key.iter().map(|b| format!("{b:02x}")).collect(),
+    }
+}
+
+/// Decodes a JSON record, naming the tree and key on failure.
+pub fn decode<T: DeserializeOwned>(tree: &'static str, key: &[u8], value: &[u8]) -> Result<T> {
+    serde_json::from_slice(value).map_err(|e| StoreError::Corrupt {
+        tree,
+        key: show_key(key),
+        error: e.to_string(),
+    })
+}
+
+/// Encodes a record as JSON. Serializing the API types cannot fail in practice (string map
+/// keys only); an error is still reported rather than unwrapped.
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| StoreError::Sled(format!("encoding record: {e}")))
+}
+
+/// A big-endian ID key.
+pub fn id_key(id: u64) -> [u8; 8] {
+    id.to_be_bytes()
+}
+
+/// Order-preserving encoding of a signed time (seconds).
+pub fn time_key(t: i64) -> [u8; 8] {
+    ((t as u64) ^ (1u64 << 63)).to_be_bytes()
+}
+
+/// `time_key(t) ++ id_key(id)`.
+pub fn time_id_key(t: i64, id: u64) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..8].copy_from_slice(&time_key(t));
+    k[8..].copy_from_slice(&id_key(id));
+    k
+}
+
+/// Parses the ID from the last 8 bytes of an index key.
+pub fn id_from_suffix(tree: &'static str, key: &[u8]) -> Result<u64> {
+    if key.len() < 8 {
+        return Err(StoreError::Corrupt {
+            tree,
+            key: show_key(key),
+            error: "key shorter than 8 bytes".to_string(),
+        });
+    }
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&key[key.len() - 8..]);
+    Ok(u64::from_be_bytes(b))
+}
+
+/// The compact per-report index entry kept next to DMARC and TLS reports, so that period
+/// queries and summaries read only small entries, and full records only for results.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportIndex {
+    /// Period start and end as (seconds, nanoseconds).
+    pub begin: (i64, u32),
+    pub end: (i64, u32),
+    /// Report domain (the `Domain` field of the record).
+    pub domain: String,
+    /// DMARC: total, none, quarantine, reject, dkim fail, spf fail.
+    /// TLS: success, failure, then unused zeros.
+    pub counts: [i64; 6],
+    /// DMARC: policy override reason → count. TLS: result type → failed sessions.
+    pub kinds: Vec<(String, i64)>,
+}
+
+impl ReportIndex {
+    /// Layout: begin s i64, begin ns u32, end s i64, end ns u32, 6 × i64, domain (u32 len +
+    /// bytes), kinds (u32 count, then u32 len + bytes + i64 each). All big-endian.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut b = Vec::with_capacity(80 + self.domain.len());
+        b.extend_from_slice(&self.begin.0.to_be_bytes());
+        b.extend_from_slice(&self.begin.1.to_be_bytes());
+        b.extend_from_slice(&self.end.0.to_be_bytes());
+        b.extend_from_slice(&self.end.1.to_be_bytes());
+        for c in self.counts {
+            b.extend_from_slice(&c.to_be_bytes());
+        }
+        put_str(&mut b, &self.domain);
+        b.extend_from_slice(&(self.kinds.len() as u32).to_be_bytes());
+        for (k, n) in &self.kinds {
+            put_str(&mut b, k);
+            b.extend_from_slice(&n.to_be_bytes());
+        }
+        b
+    }
+
+    pub fn decode(tree: &'static str, key: &[u8], v: &[u8]) -> Result<ReportIndex> {
+        let mut r = Reader { b: v, pos: 0 };
+        let parse = |r: &mut Reader| -> Option<ReportIndex> {
+            let begin = (r.i64()?, r.u32()?);
+            let end = (r.i64()?, r.u32()?);
+            let mut counts = [0i64; 6];
+            for c in counts.iter_mut() {
+                *c = r.i64()?;
+            }
+            let domain = r.str()?;
+            let n = r.u32()? as usize;
+            let mut kinds = Vec::with_capacity(n.min(64));
+            for _ in 0..n {
+                let k = r.str()?;
+                kinds.push((k, r.i64()?));
+            }
+            if r.pos != r.b.len() {
+                return None;
+            }
+            Some(ReportIndex {
+                begin,
+                end,
+                domain,
+                counts,
+                kinds,
+            })
+        };
+        parse(&mut r).ok_or_else(|| StoreError::Corrupt {
+            tree,
+            key: show_key(key),
+            error: "malformed report index entry".to_string(),
+        })
+    }
+}
+
+fn put_str(b: &mut Vec<u8>, s: &str) {
+    b.extend_from_slice(&(s.len() as u32).to_be_bytes());
+    b.extend_from_slice(s.as_bytes());
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        let end = self.pos.checked_add(n)?;
+        let s = self.b.get(self.pos..end)?;
+        self.pos = end;
+        Some(s)
+    }
+    fn i64(&mut self) -> Option<i64> {
+        Some(i64::from_be_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_be_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn str(&mut self) -> Option<String> {
+        let n = self.u32()? as usize;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+}
+
+/// One configuration write, prepared by the caller (see `write_config`).
+#[derive(Debug, Default)]
+pub struct ConfigWrite {
+    pub domains: Vec<(String, Option<Vec<u8>>)>,
+    pub accounts: Vec<(String, Option<Vec<u8>>)>,
+    pub web: Option<Vec<u8>>,
+    pub dkim_add: Vec<(String, String)>,
+    pub dkim_archive: Vec<String>,
+    pub passwords_remove: Vec<String>,
+}
+
+/// The open store.
+pub struct Store {
+    pub db: sled::Db,
+    pub meta: Tree,
+    pub config_domains: Tree,
+    pub config_accounts: Tree,
+    pub config_web: Tree,
+    pub dkim_keys: Tree,
+    pub dkim_keys_old: Tree,
+    pub account_passwords: Tree,
+    pub sessions: Tree,
+    pub queue: Tree,
+    pub queue_data: Tree,
+    pub dmarc_reports: Tree,
+    pub dmarc_by_end: Tree,
+    pub dmarc_evals: Tree,
+    pub dmarc_evals_by_domain: Tree,
+    pub dmarc_suppress: Tree,
+    pub dmarc_suppress_addr: Tree,
+    pub tls_reports: Tree,
+    pub tls_by_end: Tree,
+    pub tls_results: Tree,
+    pub tls_results_key: Tree,
+    pub tlsrpt_suppress: Tree,
+    pub tlsrpt_suppress_addr: Tree,
+    pub mtasts: Tree,
+    /// Number of queued messages, kept in memory because sled's `len` is a full scan.
+    queue_count: AtomicI64,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir` and checks the schema version.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Sled(format!("creating {}: {e}", dir.display())))?;
+        let db = sled::Config::new()
+            .path(dir.join("store"))
+            .open()
+            .map_err(|e| StoreError::Sled(format!("opening store in {}: {e}", dir.display())))?;
+        let t = |name: &str| db.open_tree(name);
+        let store = Store {
+            meta: t("meta")?,
+            config_domains: t("config_domains")?,
+            config_accounts: t("config_accounts")?,
+            config_web: t("config_web")?,
+            dkim_keys: t("dkim_keys")?,
+            dkim_keys_old: t("dkim_keys_old")?,
+            account_passwords: t("account_passwords")?,
+            sessions: t("sessions")?,
+            queue: t("queue")?,
+            queue_data: t("queue_data")?,
+            dmarc_reports: t("dmarc_reports")?,
+            dmarc_by_end: t("dmarc_by_end")?,
+            dmarc_evals: t("dmarc_evals")?,
+            dmarc_evals_by_domain: t("dmarc_evals_by_domain")?,
+            dmarc_suppress: t("dmarc_suppress")?,
+            dmarc_suppress_addr: t("dmarc_suppress_addr")?,
+            tls_reports: t("tls_reports")?,
+            tls_by_end: t("tls_by_end")?,
+            tls_results: t("tls_results")?,
+            tls_results_key: t("tls_results_key")?,
+            tlsrpt_suppress: t("tlsrpt_suppress")?,
+            tlsrpt_suppress_addr: t("tlsrpt_suppress_addr")?,
+            mtasts: t("mtasts")?,
+            queue_count: AtomicI64::new(0),
+            db,
+        };
+        store.check_schema()?;
+        store
+            .queue_count
+            .store(store.queue.len() as i64, Ordering::SeqCst);
+        Ok(store)
+    }
+
+    fn check_schema(&self) -> Result<()> {
+        match self.meta.get("schema_version")? {
+            None => {
+                self.meta
+                    .insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+                Ok(())
+            }
+            Some(v) => {
+                let v: [u8; 4] = v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+                    tree: "meta",
+                    key: "\"schema_version\"".to_string(),
+                    error: "not a 4-byte version".to_string(),
+                })?;
+                let v = u32::from_be_bytes(v);
+                if v != SCHEMA_VERSION {
+                    return Err(StoreError::Schema(format!(
+                        "store has schema version {v}, this build supports {SCHEMA_VERSION}"
+                    )));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Makes every write so far durable.
+    pub async fn flush(&self) -> Result<()> {
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// Looks up a tree by its export name.
+    pub fn tree(&self, name: &str) -> Option<&Tree> {
+        Some(match name {
+            "meta" => &self.meta,
+            "config_domains" => &self.config_domains,
+            "config_accounts" => &self.config_accounts,
+            "config_web" => &self.config_web,
+            "dkim_keys" => &self.dkim_keys,
+            "dkim_keys_old" => &self.dkim_keys_old,
+            "account_passwords" => &self.account_passwords,
+            "sessions" => &self.sessions,
+            "queue" => &self.queue,
+            "queue_data" => &self.queue_data,
+            "dmarc_reports" => &self.dmarc_reports,
+            "dmarc_by_end" => &self.dmarc_by_end,
+            "dmarc_evals" => &self.dmarc_evals,
+            "dmarc_evals_by_domain" => &self.dmarc_evals_by_domain,
+            "dmarc_suppress" => &self.dmarc_suppress,
+            "dmarc_suppress_addr" => &self.dmarc_suppress_addr,
+            "tls_reports" => &self.tls_reports,
+            "tls_by_end" => &self.tls_by_end,
+            "tls_results" => &self.tls_results,
+            "tls_results_key" => &self.tls_results_key,
+            "tlsrpt_suppress" => &self.tlsrpt_suppress,
+            "tlsrpt_suppress_addr" => &self.tlsrpt_suppress_addr,
+            "mtasts" => &self.mtasts,
+            _ => return None,
+        })
+    }
+
+    /// Hands out the next ID for `tree` (1, 2, …; never reused), atomically.
+    pub fn next_id(&self, tree: &str) -> Result<u64> {
+        self.next_ids(tree, 1)
+    }
+
+    /// Reserves `n` consecutive IDs and returns the first.
+    pub fn next_ids(&self, tree: &str, n: u64) -> Result<u64> {
+        let key = format!("seq/{tree}");
+        let mut bad = false;
+        let v = self.meta.update_and_fetch(key.as_bytes(), |old| {
+            let cur = match old {
+                None => 0,
+                Some(b) => match <[u8; 8]>::try_from(b) {
+                    Ok(a) => u64::from_be_bytes(a),
+                    Err(_) => {
+                        bad = true;
+                        0
+                    }
+                },
+            };
+            Some(cur.saturating_add(n).to_be_bytes().to_vec())
+        })?;
+        if bad {
+            return Err(StoreError::Corrupt {
+                tree: "meta",
+                key: format!("{key:?}"),
+                error: "sequence is not 8 bytes".to_string(),
+            });
+        }
+        let last = v
+            .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
+            .map(u64::from_be_bytes)
+            .unwrap_or(0);
+        Ok(last + 1 - n)
+    }
+
+    /// Raises the recorded longest report span for an index tree.
+    pub fn raise_span(&self, tree: &str, span: i64) -> Result<()> {
+        let key = format!("span/{tree}");
+        self.meta.fetch_and_update(key.as_bytes(), |old| {
+            let cur = old
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(i64::from_be_bytes)
+                .unwrap_or(0);
+            Some(cur.max(span).to_be_bytes().to_vec())
+        })?;
+        Ok(())
+    }
+
+    /// The longest report span recorded for an index tree (seconds).
+    pub fn span(&self, tree: &str) -> Result<i64> {
+        Ok(self
+            .meta
+            .get(format!("span/{tree}"))?
+            .and_then(|b| <[u8; 8]>::try_from(b.as_ref()).ok())
+            .map(i64::from_be_bytes)
+            .unwrap_or(0))
+    }
+
+    /// Reads a JSON record by key.
+    pub fn get<T: DeserializeOwned>(&self, tree_name: &'static str, key: &[u8]) -> Result<Option<T>> {
+        let tree = self.tree_static(tree_name)?;
+        match tree.get(key)? {
+            None => Ok(None),
+            Some(v) => decode(tree_name, key, &v).map(Some),
+        }
+    }
+
+    /// All records of a tree in key order.
+    pub fn all<T: DeserializeOwned>(&self, tree_name: &'static str) -> Result<Vec<(Vec<u8>, T)>> {
+        let tree = self.tree_static(tree_name)?;
+        let mut out = Vec::new();
+        for kv in tree.iter() {
+            let (k, v) = kv?;
+            out.push((k.to_vec(), decode(tree_name, &k, &v)?));
+        }
+        Ok(out)
+    }
+
+    fn tree_static(&self, name: &'static str) -> Result<&Tree> {
+        self.tree(name)
+            .ok_or_else(|| StoreError::Sled(format!("unknown tree {name}")))
+    }
+
+    // ---- queue ----
+
+    /// Number of queued messages.
+    pub fn queue_size(&self) -> i64 {
+        self.queue_count.load(Ordering::SeqCst)
+    }
+
+    /// Adds a message (record and data) in one transaction; returns its ID.
+    pub fn queue_add(&self, mut msg: sherpa_admin::api::Msg, data: &[u8]) -> Result<i64> {
+        let id = self.next_id("queue")?;
+        msg.id = id as i64;
+        let rec = encode(&msg)?;
+        (&self.queue, &self.queue_data).transaction(|(q, d)| {
+            q.insert(&id_key(id), rec.as_slice())?;
+            d.insert(&id_key(id), data)?;
+            Ok::<_, ConflictableTransactionError<StoreError>>(())
+        })?;
+        self.queue_count.fetch_add(1, Ordering::SeqCst);
+        Ok(id as i64)
+    }
+
+    /// Removes the given messages; returns how many existed.
+    pub fn queue_remove(&self, ids: &[u64]) -> Result<usize> {
+        let n = (&self.queue, &self.queue_data).transaction(|(q, d)| {
+            let mut n = 0;
+            for id in ids {
+                if q.remove(&id_key(*id))?.is_some() {
+                    n += 1;
+                }
+                d.remove(&id_key(*id))?;
+            }
+            Ok::<_, ConflictableTransactionError<StoreError>>(n)
+        })?;
+        self.queue_count.fetch_sub(n as i64, Ordering::SeqCst);
+        Ok(n)
+    }
+
+    /// Read-modify-write of one queue record, atomically (compare-and-swap loop).
+    /// Returns false when the record does not exist.
+    pub fn queue_update(
+        &self,
+        id: u64,
+        mut f: impl FnMut(&mut sherpa_admin::api::Msg),
+    ) -> Result<bool> {
+        let key = id_key(id);
+        loop {
+            let Some(old) = self.queue.get(key)? else {
+                return Ok(false);
+            };
+            let mut msg: sherpa_admin::api::Msg = decode("queue", &key, &old)?;
+            f(&mut msg);
+            let new = encode(&msg)?;
+            match self.queue.compare_and_swap(key, Some(old), Some(new))? {
+                Ok(()) => return Ok(true),
+                Err(_) => continue,
+            }
+        }
+    }
+
+    // ---- configuration ----
+
+    /// Writes a configuration change atomically: changed domain and account records, the
+    /// web settings, new DKIM keys, archived DKIM keys and removed account passwords, in one
+    /// transaction over the config trees. `None` values delete.
+    pub fn write_config(&self, w: &ConfigWrite) -> Result<()> {
+        let trees = [
+            self.config_domains.clone(),
+            self.config_accounts.clone(),
+            self.config_web.clone(),
+            self.dkim_keys.clone(),
+            self.dkim_keys_old.clone(),
+            self.account_passwords.clone(),
+        ];
+        trees[..].transaction(|t| {
+            for (k, v) in &w.domains {
+                match v {
+                    Some(v) => t[0].insert(k.as_bytes(), v.as_slice())?,
+                    None => t[0].remove(k.as_bytes())?,
+                };
+            }
+            for (k, v) in &w.accounts {
+                match v {
+                    Some(v) => t[1].insert(k.as_bytes(), v.as_slice())?,
+                    None => t[1].remove(k.as_bytes())?,
+                };
+            }
+            if let Some(v) = &w.web {
+                t[2].insert("web", v.as_slice())?;
+            }
+            for (name, pem) in &w.dkim_add {
+                t[3].insert(name.as_bytes(), pem.as_bytes())?;
+            }
+            for name in &w.dkim_archive {
+                if let Some(pem) = t[3].remove(name.as_bytes())? {
+                    t[4].insert(name.as_bytes(), pem)?;
+                }
+            }
+            for acc in &w.passwords_remove {
+                t[5].remove(acc.as_bytes())?;
+            }
+            Ok::<_, ConflictableTransactionError<StoreError>>(())
+        })?;
+        Ok(())
+    }
+
+    // ---- export / import ----
+
+    /// Writes every tree as JSON lines: a header, then `{"tree","key","value"}` with base64
+    /// key and value. Returns the number of records.
+    pub fn export(&self, out: &mut dyn std::io::Write) -> std::result::Result<u64, String> {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let header = serde_json::json!({"format": "sherpa-admin-store", "schema_version": SCHEMA_VERSION});
+        writeln!(out, "{header}").map_err(|e| e.to_string())?;
+        let mut n = 0;
+        for name in TREES {
+            let tree = self.tree(name).ok_or("unknown tree")?;
+            for kv in tree.iter() {
+                let (k, v) = kv.map_err(|e| e.to_string())?;
+                let line = serde_json::json!({"tree": name, "key": b64.encode(&k), "value": b64.encode(&v)});
+                writeln!(out, "{line}").map_err(|e| e.to_string())?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Loads an export into this store, which must be empty (apart from its schema version).
+    pub fn import(&self, input: impl std::io::BufRead) -> std::result::Result<u64, String> {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        for name in TREES {
+            let tree = self.tree(name).ok_or("unknown tree")?;
+            let count = tree
+                .iter()
+                .keys()
+                .filter(|k| !(*name == "meta" && k.as_ref().is_ok_and(|k| k.as_ref() == b"schema_version")))
+                .count();
+            if count > 0 {
+                return Err(format!("target store is not empty (tree {name} has records)"));
+            }
+        }
+        let mut lines = input.lines();
+        let header = lines
+            .next()
+            .ok_or("empty export file")?
+            .map_err(|e| e.to_string())?;
+        let header: serde_json::Value =
+            serde_json::from_str(&header).map_err(|e| format!("export header: {e}"))?;
+        if header["format"] != "sherpa-admin-store" {
+            return Err("not a store export (bad header)".to_string());
+        }
+        if header["schema_version"] != SCHEMA_VERSION {
+            return Err(format!(
+                "export has schema version {}, this build supports {SCHEMA_VERSION}",
+                header["schema_version"]
+            ));
+        }
+        #[derive(serde::Deserialize)]
+        struct Line {
+            tree: String,
+            key: String,
+            value: String,
+        }
+        let mut n = 0;
+        for (i, line) in lines.enumerate() {
+            let line = line.map_err(|e| e.to_string())?;
+            if line.is_empty() {
+                continue;
+            }
+            let l: Line =
+                serde_json::from_str(&line).map_err(|e| format!("line {}: {e}", i + 2))?;
+            let tree = self
+                .tree(&l.tree)
+                .ok_or_else(|| format!("line {}: unknown tree {:?}", i + 2, l.tree))?;
+            let k = b64
+                .decode(&l.key)
+                .map_err(|e| format!("line {}: key: {e}", i + 2))?;
+            let v = b64
+                .decode(&l.value)
+                .map_err(|e| format!("line {}: value: {e}", i + 2))?;
+            tree.insert(k, v).map_err(|e| e.to_string())?;
+            n += 1;
+        }
+        self.queue_count
+            .store(self.queue.len() as i64, Ordering::SeqCst);
+        Ok(n)
+    }
+}
+
+/// Builds a map of `kind → count` into the `{} int` shape, or None when empty (mox's nil map).
+pub fn kinds_map<T: From<i64>>(kinds: BTreeMap<String, i64>) -> Option<BTreeMap<String, T>> {
+    if kinds.is_empty() {
+        None
+    } else {
+        Some(kinds.into_iter().map(|(k, v)| (k, T::from(v))).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_keys_sort_numerically() {
+        let mut v = vec![5i64, -3, 0, i64::MIN, i64::MAX, -1, 1];
+        let mut keys: Vec<_> = v.iter().map(|t| time_key(*t)).collect();
+        keys.sort();
+        v.sort();
+        assert_eq!(keys, v.iter().map(|t| time_key(*t)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn report_index_round_trip_and_corruption() {
+        let r = ReportIndex {
+            begin: (-5, 1),
+            end: (100, 999),
+            domain: "münchen.de".into(),
+            counts: [1, 2, 3, 4, 5, 6],
+            kinds: vec![("forwarded".into(), 7)],
+        };
+        let b = r.encode();
+        assert_eq!(ReportIndex::decode("t", b"k", &b).unwrap(), r);
+        let err = ReportIndex::decode("dmarc_by_end", &[0; 16], &b[..b.len() - 1]).unwrap_err();
+        assert!(err.to_string().contains("dmarc_by_end"), "{err}");
+    }
+
+    #[test]
+    fn ids_are_sequential_and_corrupt_records_name_their_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.next_id("x").unwrap(), 1);
+        assert_eq!(s.next_ids("x", 10).unwrap(), 2);
+        assert_eq!(s.next_id("x").unwrap(), 12);
+        s.dmarc_reports.insert(id_key(7), b"{not json".to_vec()).unwrap();
+        let err = s
+            .get::<serde_json::Value>("dmarc_reports", &id_key(7))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string().split(": ").next().unwrap(),
+            "corrupt record in tree dmarc_reports at key id 7"
+        );
+    }
+}
