@@ -439,3 +439,495 @@ fn docs_json(schema: &Schema, version: &str) -> Result<Arc<str>, Error> {
     }
     Ok(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{ArgDef, FieldDef, NamedType, Type};
+
+    static INNER: [FieldDef; 2] = [
+        FieldDef {
+            name: "ID",
+            ty: Type::Int64,
+        },
+        FieldDef {
+            name: "Tags",
+            ty: Type::List(&Type::String),
+        },
+    ];
+    static MSG: [FieldDef; 6] = [
+        FieldDef {
+            name: "Name",
+            ty: Type::String,
+        },
+        FieldDef {
+            name: "In",
+            ty: Type::Named(1),
+        },
+        FieldDef {
+            name: "Opt",
+            ty: Type::Nullable(&Type::Named(1)),
+        },
+        FieldDef {
+            name: "M",
+            ty: Type::Map(&Type::Int32),
+        },
+        FieldDef {
+            name: "Mode",
+            ty: Type::Named(2),
+        },
+        FieldDef {
+            name: "T",
+            ty: Type::Timestamp,
+        },
+    ];
+    static TYPES: [NamedType; 3] = [
+        NamedType::Struct {
+            name: "Msg",
+            fields: &MSG,
+        },
+        NamedType::Struct {
+            name: "Inner",
+            fields: &INNER,
+        },
+        NamedType::Strings {
+            name: "Mode",
+            values: &["a", "b"],
+        },
+    ];
+    macro_rules! f {
+        ($name:expr, [$($p:expr),*], [$($r:expr),*]) => {
+            FunctionDef {
+                name: $name,
+                params: &[$(ArgDef { name: "p", ty: $p }),*],
+                returns: &[$(ArgDef { name: "r", ty: $r }),*],
+            }
+        };
+    }
+    static FUNCTIONS: [FunctionDef; 8] = [
+        f!("echo", [Type::String], [Type::String]),
+        f!("two", [], [Type::Int64, Type::String]),
+        f!("fail", [], []),
+        f!("internal", [], []),
+        f!("panic", [], []),
+        f!("msg", [Type::Named(0)], [Type::Named(0)]),
+        f!(
+            "ints",
+            [Type::Uint8, Type::Int32, Type::Int64, Type::Float32],
+            []
+        ),
+        f!(
+            "misc",
+            [
+                Type::Timestamp,
+                Type::List(&Type::Uint8),
+                Type::Int64s,
+                Type::Any,
+                Type::Nullable(&Type::String)
+            ],
+            []
+        ),
+    ];
+    static SCHEMA: Schema = Schema {
+        name: "Test",
+        functions: &FUNCTIONS,
+        types: &TYPES,
+        docs_json: r#"{"Name":"Test","Docs":"a <b>","Functions":[],"Sections":[],"Structs":[],"Ints":[],"Strings":[],"SherpaVersion":0,"SherpadocVersion":1}"#,
+    };
+
+    struct Api;
+
+    impl Dispatch for Api {
+        type Context = ();
+        fn schema(&self) -> &'static Schema {
+            &SCHEMA
+        }
+        fn call<'a>(
+            &'a self,
+            _ctx: &'a (),
+            mut call: Call,
+        ) -> BoxFuture<'a, Result<Encoded, Error>> {
+            Box::pin(async move {
+                match call.function() {
+                    "echo" => {
+                        let s: String = call.param(0)?;
+                        call.result(&s)
+                    }
+                    "two" => call.result(&(1, "a")),
+                    "fail" => Err(Error::new("", "failed")),
+                    "internal" => Err(Error::internal("ise")),
+                    "panic" => panic!("boom"),
+                    "msg" => {
+                        let v: serde_json::Value = call.param(0)?;
+                        call.result(&v)
+                    }
+                    _ => call.result(&()),
+                }
+            })
+        }
+    }
+
+    fn run(function: &str, body: &str) -> (u16, String) {
+        run_opts(function, body, &Options::default())
+    }
+
+    fn run_opts(function: &str, body: &str, opts: &Options) -> (u16, String) {
+        let fut = handle(&Api, &(), function, body.as_bytes(), opts);
+        let mut fut = std::pin::pin!(fut);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match fut.as_mut().poll(&mut cx) {
+            std::task::Poll::Ready(r) => (r.status, String::from_utf8(r.body).unwrap()),
+            std::task::Poll::Pending => panic!("pending"),
+        }
+    }
+
+    fn err(function: &str, body: &str) -> String {
+        let (status, body) = run(function, body);
+        assert_eq!(status, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        format!(
+            "{}: {}",
+            v["error"]["code"].as_str().unwrap(),
+            v["error"]["message"].as_str().unwrap()
+        )
+    }
+
+    /// The canonical values Call::from_request makes, or the error.
+    fn decoded(function: &str, body: &str, lax: bool) -> Result<String, String> {
+        Call::from_request(&SCHEMA, function, body.as_bytes(), lax)
+            .map(|c| serde_json::to_string(&c.params).unwrap())
+            .map_err(|e| e.message)
+    }
+
+    #[test]
+    fn results_and_errors() {
+        assert_eq!(
+            run("echo", r#"{"params":["hi"]}"#),
+            (200, "{\"result\":\"hi\"}\n".into())
+        );
+        assert_eq!(
+            run("two", r#"{"params":[]}"#),
+            (200, "{\"result\":[1,\"a\"]}\n".into())
+        );
+        assert_eq!(
+            run("ints", r#"{"params":[1,2,3,4]}"#),
+            (200, "{\"result\":null}\n".into())
+        );
+        assert_eq!(
+            run("fail", r#"{"params":[]}"#),
+            (
+                200,
+                "{\"result\":null,\"error\":{\"code\":\"\",\"message\":\"failed\"}}\n".into()
+            )
+        );
+        assert_eq!(
+            run("internal", r#"{"params":[]}"#),
+            (500, "{\"result\":null,\"error\":{\"code\":\"internalServerError\",\"message\":\"ise\"}}\n".into())
+        );
+        assert_eq!(
+            run("panic", r#"{"params":[]}"#),
+            (500, "{\"result\":null,\"error\":{\"code\":\"server:panic\",\"message\":\"function \\\"panic\\\" panicked: boom\"}}\n".into())
+        );
+        assert_eq!(
+            run("nope", ""),
+            (404, "{\"result\":null,\"error\":{\"code\":\"sherpa:badFunction\",\"message\":\"function \\\"nope\\\" does not exist\"}}\n".into())
+        );
+    }
+
+    #[test]
+    fn docs() {
+        let opts = Options {
+            version: "1.2.3".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            run_opts("_docs", r#"{"params":[]}"#, &opts).1,
+            "{\"result\":{\"Name\":\"Test\",\"Docs\":\"a \\u003cb\\u003e\",\"Functions\":[],\"Sections\":[],\"Structs\":[],\"Ints\":[],\"Strings\":[],\"Version\":\"1.2.3\",\"SherpaVersion\":1,\"SherpadocVersion\":1}}\n"
+        );
+        assert_eq!(
+            err("_docs", r#"{"params":[1]}"#),
+            "sherpa:badParams: function \"_docs\": bad number of parameters: got 1, want 0"
+        );
+    }
+
+    #[test]
+    fn envelope() {
+        let pre = "sherpa:badRequest: function \"echo\": invalid JSON request body: ";
+        assert_eq!(err("echo", ""), format!("{pre}EOF"));
+        assert_eq!(
+            err("echo", "{}"),
+            format!("{pre}unexpected end of JSON input")
+        );
+        assert_eq!(
+            err("echo", "null"),
+            format!("{pre}unexpected end of JSON input")
+        );
+        assert_eq!(
+            err("echo", r#"{"params":["a"],"extra":1}"#),
+            format!("{pre}json: unknown field \"extra\"")
+        );
+        assert_eq!(
+            err("echo", r#"{"params":"x"}"#),
+            format!("{pre}json: cannot unmarshal string into Go value of type []interface {{}}")
+        );
+        assert_eq!(
+            err("echo", "[1]"),
+            format!(
+                "{pre}json: cannot unmarshal array into Go value of type struct {{ Params json.RawMessage \"json:\\\"params\\\"\" }}"
+            )
+        );
+        assert_eq!(
+            err("echo", r#"{"params":[1e400]}"#),
+            format!("{pre}json: cannot unmarshal number 1e400 into Go value of type float64")
+        );
+        assert_eq!(
+            err("echo", r#"{"params":["#),
+            format!("{pre}unexpected EOF")
+        );
+        assert_eq!(
+            err("echo", r#"{"params":[x]}"#),
+            format!("{pre}invalid character 'x' looking for beginning of value")
+        );
+        assert_eq!(
+            run("echo", r#"{"params":["a"]} trailing"#).1,
+            "{\"result\":\"a\"}\n"
+        );
+        assert_eq!(run("echo", r#"{"PARAMS":["a"]}"#).1, "{\"result\":\"a\"}\n");
+        assert_eq!(
+            run("echo", r#"{"params":["a"],"Params":["b"]}"#).1,
+            "{\"result\":\"b\"}\n"
+        );
+        assert_eq!(
+            run("two", r#"{"params":null}"#).1,
+            "{\"result\":[1,\"a\"]}\n"
+        );
+        assert_eq!(
+            err("echo", r#"{"params":[]}"#),
+            "sherpa:badParams: function \"echo\": bad number of parameters: got 0, want 1"
+        );
+        assert_eq!(
+            err("echo", r#"{"params":["a","b"]}"#),
+            "sherpa:badParams: function \"echo\": bad number of parameters: got 2, want 1"
+        );
+        let opts = Options {
+            body_limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            run_opts("echo", r#"{"params":["hello"]}"#, &opts).1,
+            "{\"result\":null,\"error\":{\"code\":\"sherpa:badRequest\",\"message\":\"request body too large, limit is 10 bytes\"}}\n"
+        );
+    }
+
+    #[test]
+    fn params_go_semantics() {
+        let pre = "function \"ints\": parsing parameters: ";
+        assert_eq!(
+            decoded("echo", r#"{"params":[null]}"#, false).unwrap(),
+            r#"[""]"#
+        );
+        assert_eq!(
+            decoded("ints", r#"{"params":[255,-5,9007199254740993,1.5]}"#, false).unwrap(),
+            "[255,-5,9007199254740993,1.5]"
+        );
+        for (input, want) in [
+            (
+                "[256,0,0,0]",
+                "json: cannot unmarshal number 256 into Go value of type uint8",
+            ),
+            (
+                "[-1,0,0,0]",
+                "json: cannot unmarshal number -1 into Go value of type uint8",
+            ),
+            (
+                "[0,2147483648,0,0]",
+                "json: cannot unmarshal number 2147483648 into Go value of type int32",
+            ),
+            (
+                "[0,0,1.5,0]",
+                "json: cannot unmarshal number 1.5 into Go value of type int64",
+            ),
+            (
+                "[0,0,1.0,0]",
+                "json: cannot unmarshal number 1.0 into Go value of type int64",
+            ),
+            (
+                "[0,0,1e3,0]",
+                "json: cannot unmarshal number 1e3 into Go value of type int64",
+            ),
+            (
+                "[0,0,\"5\",0]",
+                "json: cannot unmarshal string into Go value of type int64",
+            ),
+            (
+                "[0,0,0,1e39]",
+                "json: cannot unmarshal number 1e39 into Go value of type float32",
+            ),
+            (
+                "[true,\"x\",0,0]",
+                "json: cannot unmarshal bool into Go value of type uint8",
+            ),
+        ] {
+            assert_eq!(
+                decoded("ints", &format!("{{\"params\":{input}}}"), false).unwrap_err(),
+                format!("{pre}{want}"),
+                "{input}"
+            );
+        }
+        assert_eq!(
+            decoded("echo", r#"{"params":[5]}"#, false).unwrap_err(),
+            "function \"echo\": parsing parameters: json: cannot unmarshal number into Go value of type string"
+        );
+    }
+
+    #[test]
+    fn struct_params() {
+        let d = |s: &str| decoded("msg", &format!("{{\"params\":[{s}]}}"), false);
+        let pre = "function \"msg\": parsing parameters: ";
+        assert_eq!(d("null").unwrap(), "[{}]");
+        assert_eq!(
+            d(r#"{"name":"x","NAME":"y","in":{"id":1}}"#).unwrap(),
+            r#"[{"In":{"ID":1},"Name":"y"}]"#
+        );
+        // null leaves a value, merges of duplicate struct keys.
+        assert_eq!(
+            d(r#"{"Name":"x","name":null,"In":{"ID":1},"in":{"Tags":["a"]}}"#).unwrap(),
+            r#"[{"In":{"ID":1,"Tags":["a"]},"Name":"x"}]"#
+        );
+        assert_eq!(
+            d(r#"{"Opt":{"ID":1},"Opt":null,"M":{"a":1},"M":null}"#).unwrap(),
+            r#"[{"Opt":null}]"#
+        );
+        assert_eq!(
+            d(r#"{"Mode":"other","T":null}"#).unwrap(),
+            r#"[{"Mode":"other"}]"#
+        );
+        assert_eq!(
+            d(r#"{"In":{"Tags":[null,"b"]}}"#).unwrap(),
+            r#"[{"In":{"Tags":["","b"]}}]"#
+        );
+        assert_eq!(
+            d(r#"{"Unknown":1}"#).unwrap_err(),
+            format!("{pre}json: unknown field \"Unknown\"")
+        );
+        assert_eq!(
+            d(r#"{"In":{"x\n":1}}"#).unwrap_err(),
+            format!("{pre}json: unknown field \"x\\n\"")
+        );
+        assert_eq!(
+            decoded("msg", r#"{"params":[{"In":{"x":1},"Unknown":2}]}"#, true).unwrap(),
+            r#"[{"In":{}}]"#
+        );
+        assert_eq!(
+            d(r#"{"In":{"ID":"1"}}"#).unwrap_err(),
+            format!(
+                "{pre}json: cannot unmarshal string into Go struct field Inner.In.ID of type int64"
+            )
+        );
+        assert_eq!(
+            d(r#"{"In":{"Tags":[1]}}"#).unwrap_err(),
+            format!(
+                "{pre}json: cannot unmarshal number into Go struct field Inner.In.Tags of type string"
+            )
+        );
+        assert_eq!(
+            d(r#"{"M":{"a":"x"}}"#).unwrap_err(),
+            format!("{pre}json: cannot unmarshal string into Go struct field Msg.M of type int32")
+        );
+        assert_eq!(
+            d(r#"{"Name":1}"#).unwrap_err(),
+            format!(
+                "{pre}json: cannot unmarshal number into Go struct field Msg.Name of type string"
+            )
+        );
+        assert_eq!(
+            d(r#""x""#).unwrap_err(),
+            format!("{pre}json: cannot unmarshal string into Go value of type Msg")
+        );
+        assert_eq!(
+            d(r#"{"M":[]}"#).unwrap_err(),
+            format!(
+                "{pre}json: cannot unmarshal array into Go struct field Msg.M of type map[string]int32"
+            )
+        );
+        // The first saved error wins...
+        assert_eq!(
+            d(r#"{"Name":1,"x":2}"#).unwrap_err(),
+            format!(
+                "{pre}json: cannot unmarshal number into Go struct field Msg.Name of type string"
+            )
+        );
+        // ... but an UnmarshalJSON error ends decoding and wins.
+        assert_eq!(
+            d(r#"{"Name":1,"T":"x"}"#).unwrap_err(),
+            format!(
+                "{pre}parsing time \"x\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"x\" as \"2006\""
+            )
+        );
+        assert_eq!(
+            d(r#"{"T":1}"#).unwrap_err(),
+            format!("{pre}Time.UnmarshalJSON: input is not a JSON string")
+        );
+    }
+
+    #[test]
+    fn misc_params() {
+        let d = |s: &str| decoded("misc", &format!("{{\"params\":{s}}}"), false);
+        let pre = "function \"misc\": parsing parameters: ";
+        assert_eq!(
+            d("[null,null,null,null,null]").unwrap(),
+            r#"["0001-01-01T00:00:00Z",[],0,null,null]"#
+        );
+        assert_eq!(
+            d(r#"["2024-01-02T03:04:05.123Z","aGk=","-12",{"b":1.0,"a":[9007199254740993]},"x"]"#)
+                .unwrap(),
+            r#"["2024-01-02T03:04:05.123Z","aGk=",-12,{"a":[9007199254740993],"b":1.0},"x"]"#
+        );
+        assert_eq!(
+            d(r#"[null,[104,105],123,1,null]"#).unwrap(),
+            r#"["0001-01-01T00:00:00Z",[104,105],123,1,null]"#
+        );
+        assert_eq!(
+            d(r#"[null,"aGk",0,0,null]"#).unwrap_err(),
+            format!("{pre}illegal base64 data at input byte 0")
+        );
+        assert_eq!(
+            d(r#"[null,[256],0,0,null]"#).unwrap_err(),
+            format!("{pre}json: cannot unmarshal number 256 into Go value of type uint8")
+        );
+        assert_eq!(
+            d(r#"[null,null," 12",0,null]"#).unwrap_err(),
+            format!("{pre}strconv.ParseInt: parsing \" 12\": invalid syntax")
+        );
+        assert_eq!(
+            d(r#"[null,null,"1.5",0,null]"#).unwrap_err(),
+            format!("{pre}strconv.ParseInt: parsing \"1.5\": invalid syntax")
+        );
+        assert_eq!(
+            d(r#"[null,null,{ },0,null]"#).unwrap_err(),
+            format!("{pre}strconv.ParseInt: parsing \"{{ }}\": invalid syntax")
+        );
+        assert_eq!(
+            d(r#"["2024-01-02T03:04:05\u005a",null,0,0,null]"#).unwrap_err(),
+            format!(
+                "{pre}parsing time \"2024-01-02T03:04:05\\\\u005a\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\\\\u005a\" as \"Z07:00\""
+            )
+        );
+        // Through serde into the real types.
+        let mut c = Call::from_request(
+            &SCHEMA,
+            "misc",
+            br#"{"params":["2024-01-02T03:04:05+01:00","aGk=","7",{"a":1},null]}"#,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            c.param::<crate::Timestamp>(0).unwrap().to_string(),
+            "2024-01-02T03:04:05+01:00"
+        );
+        assert_eq!(c.param::<crate::Bytes>(1).unwrap().0, b"hi");
+        assert_eq!(c.param::<crate::Int64s>(2).unwrap().0, 7);
+        assert_eq!(c.param::<serde_json::Value>(3).unwrap()["a"], 1);
+        assert_eq!(c.param::<Option<String>>(4).unwrap(), None);
+    }
+}

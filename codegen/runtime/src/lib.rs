@@ -21,6 +21,9 @@ mod gotime;
 mod jsonparse;
 mod types;
 
+#[cfg(feature = "actix")]
+pub mod actix;
+
 pub use dispatch::{
     BoxFuture, Call, Collector, DOCS_FUNCTION, Dispatch, Encoded, Options, Response,
     body_too_large, docs_section, handle,
