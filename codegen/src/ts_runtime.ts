@@ -216,12 +216,18 @@ interface SherpaNamed {
 
 const sherpaNamedCache = new globalThis.WeakMap<object, globalThis.Map<string, SherpaNamed | null>>()
 
-function sherpaNamedInfo(types: SherpadocTypenameMap, intsTypes: { [typename: string]: boolean }, name: string): SherpaNamed | null {
+function sherpaNamedMap(types: SherpadocTypenameMap): globalThis.Map<string, SherpaNamed | null> {
 	let m = sherpaNamedCache.get(types)
 	if (!m) {
 		m = new globalThis.Map()
 		sherpaNamedCache.set(types, m)
 	}
+	return m
+}
+
+function sherpaNamedInfo(c: SherpaVerifyContext, name: string): SherpaNamed | null {
+	const m = c.named
+	const types = c.types
 	let info = m.get(name)
 	if (info !== undefined) {
 		return info
@@ -233,7 +239,7 @@ function sherpaNamedInfo(types: SherpadocTypenameMap, intsTypes: { [typename: st
 		info = { kind: 'struct', fields: fields, fieldNames: new globalThis.Set(fields.map(f => f.name)), values: null }
 	} else if (t && 'Values' in t) {
 		const values: (string | number)[] = (t.Values || []).map(v => v.Value)
-		const isInts = values.length > 0 ? typeof values[0] === 'number' : !!intsTypes[name]
+		const isInts = values.length > 0 ? typeof values[0] === 'number' : !!c.intsTypes[name]
 		info = { kind: isInts ? 'ints' : 'strings', fields: [], fieldNames: new globalThis.Set(), values: values.length > 0 ? new globalThis.Set(values) : null }
 	}
 	m.set(name, info)
@@ -241,6 +247,10 @@ function sherpaNamedInfo(types: SherpadocTypenameMap, intsTypes: { [typename: st
 }
 
 interface SherpaVerifyContext {
+	named: globalThis.Map<string, SherpaNamed | null>
+	// Convert objects and arrays in place instead of copying them: only for values
+	// nobody else holds, i.e. a freshly parsed response.
+	inPlace: boolean
 	toJS: boolean
 	allowUnknownKeys: boolean
 	types: SherpadocTypenameMap
@@ -287,8 +297,14 @@ function sherpaFormat(v: unknown): string {
 	return s.length > 200 ? s.substring(0, 200) + '...' : s
 }
 
+// Whether v is a plain object (not an array, Date, Map, ...). The prototype test is
+// the fast path for objects from JSON.parse; toString handles other realms.
 function sherpaIsObject(v: unknown): v is { [key: string]: any } {
-	return typeof v === 'object' && v !== null && globalThis.Object.prototype.toString.call(v) === '[object Object]'
+	if (typeof v !== 'object' || v === null) {
+		return false
+	}
+	const proto = globalThis.Object.getPrototypeOf(v)
+	return proto === globalThis.Object.prototype || proto === null || globalThis.Object.prototype.toString.call(v) === '[object Object]'
 }
 
 // Stores a key in a fresh object; "__proto__" must become an own property, not the prototype.
@@ -322,8 +338,81 @@ function sherpaDecimalInRange(s: string, unsigned: boolean): boolean {
 	return unsigned ? n >= globalThis.BigInt(0) && n <= globalThis.BigInt('18446744073709551615') : n >= globalThis.BigInt('-9223372036854775808') && n <= globalThis.BigInt('9223372036854775807')
 }
 
-// Matches the RFC 3339 timestamps Go writes (and nothing else, such as "2024" or local times).
-const sherpaTimestampRegexp = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/
+// Two decimal digits at s[i], or -1.
+function sherpaDigits2(s: string, i: number): number {
+	const a = s.charCodeAt(i) - 48
+	const b = s.charCodeAt(i + 1) - 48
+	return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1
+}
+
+// Parses an RFC 3339 timestamp as Go writes and reads them (upper-case T, a zone,
+// any number of fraction digits, valid field ranges) into milliseconds since the
+// epoch, or NaN. Hand-written because it is both stricter and several times faster
+// than Date's own parsing, which dominates the verification of large results.
+function sherpaParseTimestamp(s: string): number {
+	const n = s.length
+	if (n < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+		return NaN
+	}
+	const y1 = sherpaDigits2(s, 0)
+	const y2 = sherpaDigits2(s, 2)
+	const month = sherpaDigits2(s, 5)
+	const day = sherpaDigits2(s, 8)
+	const hour = sherpaDigits2(s, 11)
+	const minute = sherpaDigits2(s, 14)
+	const second = sherpaDigits2(s, 17)
+	if (y1 < 0 || y2 < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+		return NaN
+	}
+	const year = y1 * 100 + y2
+	const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+	const monthDays = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+	if (day > monthDays) {
+		return NaN
+	}
+	let i = 19
+	let msec = 0
+	if (s.charCodeAt(i) === 46) {
+		i++
+		const start = i
+		let scale = 100
+		for (; i < n; i++) {
+			const d = s.charCodeAt(i) - 48
+			if (d < 0 || d > 9) {
+				break
+			}
+			if (scale >= 1) {
+				msec += d * scale
+				scale /= 10
+			}
+		}
+		if (i === start) {
+			return NaN
+		}
+	}
+	let offset = 0
+	const z = s.charCodeAt(i)
+	if (z === 90 && i === n - 1) {
+		offset = 0
+	} else if ((z === 43 || z === 45) && i === n - 6 && s.charCodeAt(i + 3) === 58) {
+		const oh = sherpaDigits2(s, i + 1)
+		const om = sherpaDigits2(s, i + 4)
+		if (oh < 0 || om < 0 || om > 59) {
+			return NaN
+		}
+		offset = (oh * 60 + om) * (z === 43 ? 1 : -1)
+	} else {
+		return NaN
+	}
+	// Days since 1970-01-01 of the proleptic Gregorian date (era-based, exact for years 0-9999).
+	const y = month <= 2 ? year - 1 : year
+	const era = globalThis.Math.floor(y / 400)
+	const yoe = y - era * 400
+	const doy = globalThis.Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
+	const doe = yoe * 365 + globalThis.Math.floor(yoe / 4) - globalThis.Math.floor(yoe / 100) + doy
+	const days = era * 146097 + doe - 719468
+	return ((days * 24 + hour) * 60 + minute - offset) * 60000 + second * 1000 + msec
+}
 
 function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): any {
 	const w = tw[i]
@@ -343,12 +432,18 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 			if (!globalThis.Array.isArray(v)) {
 				throw sherpaFail('got ' + sherpaFormat(v) + ', expected array')
 			}
+			// A copy, in which only converted elements are replaced: cheaper than building
+			// a new array element by element.
 			const n = v.length
-			const r = new globalThis.Array(n)
+			const r = c.inPlace ? v : v.slice()
 			let k = 0
 			try {
 				for (; k < n; k++) {
-					r[k] = sherpaVerify(v[k], tw, i + 1, c)
+					const e = v[k]
+					const x = sherpaVerify(e, tw, i + 1, c)
+					if (x !== e) {
+						r[k] = x
+					}
 				}
 			} catch (err) {
 				throw sherpaAddPath(err, '[' + k + ']')
@@ -362,15 +457,18 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 			if (!sherpaIsObject(v)) {
 				throw sherpaFail('got ' + sherpaFormat(v) + ', expected object')
 			}
-			const r: { [key: string]: any } = {}
+			const r: { [key: string]: any } = c.inPlace ? v : { ...v }
 			for (const k of globalThis.Object.keys(v)) {
-				let e: any
+				const e = v[k]
+				let x: any
 				try {
-					e = sherpaVerify(v[k], tw, i + 1, c)
+					x = sherpaVerify(e, tw, i + 1, c)
 				} catch (err) {
 					throw sherpaAddPath(err, '.' + k)
 				}
-				sherpaSetKey(r, k, e)
+				if (x !== e) {
+					sherpaSetKey(r, k, x)
+				}
 			}
 			return r
 		}
@@ -436,11 +534,11 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 				if (typeof v !== 'string') {
 					throw sherpaFail('got ' + sherpaFormat(v) + ', expected string, with timestamp')
 				}
-				const d = new globalThis.Date(v)
-				if (!sherpaTimestampRegexp.test(v) || !globalThis.Number.isFinite(d.getTime())) {
+				const t = sherpaParseTimestamp(v)
+				if (t !== t) {
 					throw sherpaFail('invalid date ' + v)
 				}
-				return d
+				return new globalThis.Date(t)
 			}
 			if (typeof v !== 'object' || v === null) {
 				throw sherpaFail('got ' + sherpaFormat(v) + ', expected non-null object')
@@ -457,7 +555,7 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 			}
 			return (v as globalThis.Date).toISOString()
 	}
-	const info = sherpaNamedInfo(c.types, c.intsTypes, w)
+	const info = sherpaNamedInfo(c, w)
 	if (!info) {
 		throw sherpaFail('unknown type ' + w)
 	}
@@ -468,22 +566,43 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 		if (!sherpaIsObject(v)) {
 			throw sherpaFail('bad value ' + sherpaFormat(v) + ' for struct ' + w)
 		}
-		const r: { [key: string]: any } = {}
-		for (const f of info.fields) {
-			let fv: any
+		// A copy of the object (fast for objects from JSON.parse), in which converted
+		// fields are replaced and, rarely, unknown keys removed.
+		const r: { [key: string]: any } = c.inPlace ? v : { ...v }
+		const fields = info.fields
+		let present = 0
+		for (let j = 0; j < fields.length; j++) {
+			const f = fields[j]
+			const e = f.proto && !globalThis.Object.prototype.hasOwnProperty.call(v, f.name) ? undefined : v[f.name]
+			let x: any
 			try {
-				fv = sherpaVerify(f.proto && !globalThis.Object.prototype.hasOwnProperty.call(v, f.name) ? undefined : v[f.name], f.typewords, 0, c)
+				x = sherpaVerify(e, f.typewords, 0, c)
 			} catch (err) {
 				throw sherpaAddPath(err, '.' + f.name)
 			}
-			if (fv !== undefined) {
-				sherpaSetKey(r, f.name, fv)
+			if (e !== undefined) {
+				present++
+			}
+			if (x !== e) {
+				sherpaSetKey(r, f.name, x)
 			}
 		}
-		if (!c.allowUnknownKeys) {
+		let keys = 0
+		for (const k in v) {
+			if (globalThis.Object.prototype.hasOwnProperty.call(v, k)) {
+				keys++
+			}
+		}
+		if (keys !== present) {
 			for (const k of globalThis.Object.keys(v)) {
 				if (!info.fieldNames.has(k)) {
-					throw sherpaFail('unknown key ' + sherpaFormat(k) + ' for struct ' + w)
+					if (!c.allowUnknownKeys) {
+						throw sherpaFail('unknown key ' + sherpaFormat(k) + ' for struct ' + w)
+					}
+					delete r[k]
+				} else if (v[k] === undefined) {
+					// A declared field given as undefined: leave it out, as JSON would.
+					delete r[k]
 				}
 			}
 		}
@@ -511,8 +630,10 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 // (toJS) or RFC 3339 strings (not toJS), int64s/uint64s become strings, and objects
 // are copied with only their declared fields. Throws an Error whose message starts
 // with the path of the offending value ("params[0].Field[2]: got ..., expected ...").
-function sherpaVerifyArg(path: string, v: any, typewords: string[], toJS: boolean, allowUnknownKeys: boolean, types: SherpadocTypenameMap, intsTypes: { [typename: string]: boolean }, opts: ClientOptions): any {
+function sherpaVerifyArg(path: string, v: any, typewords: string[], toJS: boolean, allowUnknownKeys: boolean, types: SherpadocTypenameMap, intsTypes: { [typename: string]: boolean }, opts: ClientOptions, inPlace?: boolean): any {
 	const c: SherpaVerifyContext = {
+		named: sherpaNamedMap(types),
+		inPlace: !!inPlace,
 		toJS: toJS,
 		allowUnknownKeys: allowUnknownKeys,
 		types: types,
@@ -758,7 +879,7 @@ async function sherpaCall(baseURL: string, authState: AuthState, options: Client
 			return result
 		}
 		if (returnTypes.length === 1) {
-			return sherpaVerifyArg('result', result, returnTypes[0], true, true, types, intsTypes, options)
+			return sherpaVerifyArg('result', result, returnTypes[0], true, true, types, intsTypes, options, true)
 		}
 		if (!globalThis.Array.isArray(result)) {
 			throw sherpaError('sherpa:badTypes', 'function ' + name + ' returned ' + sherpaFormat(result) + ', expected an array of ' + returnTypes.length + ' values')
@@ -766,7 +887,7 @@ async function sherpaCall(baseURL: string, authState: AuthState, options: Client
 		if (result.length !== returnTypes.length) {
 			throw sherpaError('sherpa:badTypes', 'wrong number of values returned by ' + name + ', saw ' + result.length + ' != expected ' + returnTypes.length)
 		}
-		return result.map((v, i) => sherpaVerifyArg('result[' + i + ']', v, returnTypes[i], true, true, types, intsTypes, options))
+		return result.map((v, i) => sherpaVerifyArg('result[' + i + ']', v, returnTypes[i], true, true, types, intsTypes, options, true))
 	} catch (err) {
 		if (err instanceof globalThis.Error && typeof (err as SherpaError).code === 'string') {
 			throw err
