@@ -13,6 +13,20 @@ use crate::emit_rust::doc_lines;
 use crate::model::{Basic, Model, TypeRef};
 use crate::names;
 
+/// The runtime types that typewords map to, imported by name when the stubs use them.
+const RUNTIME_TYPES: &[&str] = &["Bytes", "Int64s", "Timestamp", "Uint64s"];
+
+/// Whether `text` mentions the unqualified type `name` (`: Bytes`, `<Bytes>`, ...), as
+/// opposed to a qualified `api::Bytes` or a longer identifier.
+fn uses_type(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
 /// rustfmt's default line width, which the stubs keep to where they can.
 const MAX_WIDTH: usize = 100;
 
@@ -45,6 +59,9 @@ pub fn stubs(model: &Model, options: &StubOptions) -> String {
     let module = options.module.trim_end_matches("::");
     // Writing to a String cannot fail, so the results of `write!` are ignored below.
     let mut methods = String::new();
+    // All signatures on one line each, to see which imports they need (docs may mention
+    // any word).
+    let mut signatures = String::new();
     for function in &model.functions {
         methods.push('\n');
         push_docs(&mut methods, &function.docs);
@@ -53,16 +70,16 @@ pub fn stubs(model: &Model, options: &StubOptions) -> String {
             format!("{}: &Self::Context", function.rust_ctx_name),
         ];
         for param in &function.params {
-            let ty = rust_type(&param.ty, model, module, rt);
+            let ty = rust_type(&param.ty, model, module);
             inputs.push(format!("{}: {ty}", param.rust_name));
         }
         let result = match function.returns.as_slice() {
             [] => "()".to_string(),
-            [one] => rust_type(&one.ty, model, module, rt),
+            [one] => rust_type(&one.ty, model, module),
             several => {
                 let types: Vec<String> = several
                     .iter()
-                    .map(|r| rust_type(&r.ty, model, module, rt))
+                    .map(|r| rust_type(&r.ty, model, module))
                     .collect();
                 format!("({})", types.join(", "))
             }
@@ -72,6 +89,8 @@ pub fn stubs(model: &Model, options: &StubOptions) -> String {
             function.rust_name,
             inputs.join(", ")
         );
+        signatures.push_str(&one_line);
+        signatures.push('\n');
         // Laid out as rustfmt would: one line if it fits, else one parameter per line.
         if one_line.chars().count() <= MAX_WIDTH {
             methods.push_str(&one_line);
@@ -98,10 +117,21 @@ pub fn stubs(model: &Model, options: &StubOptions) -> String {
         "// A starting point for implementing the {api} API, written by `sherpa-codegen stubs`."
     );
     out.push_str("// Every method returns a \"not implemented\" error until it is filled in.\n\n");
-    if methods.contains("BTreeMap<") {
+    if signatures.contains("BTreeMap<") {
         out.push_str("use std::collections::BTreeMap;\n\n");
     }
-    let _ = writeln!(out, "use {rt}::Error;\n");
+    let mut runtime_items: Vec<&str> = RUNTIME_TYPES
+        .iter()
+        .copied()
+        .filter(|name| uses_type(&signatures, name))
+        .collect();
+    runtime_items.push("Error");
+    runtime_items.sort_unstable();
+    if runtime_items.len() == 1 {
+        let _ = writeln!(out, "use {rt}::Error;\n");
+    } else {
+        let _ = writeln!(out, "use {rt}::{{{}}};\n", runtime_items.join(", "));
+    }
     let _ = writeln!(out, "/// Implements the {api} API.");
     let _ = writeln!(out, "pub struct {};\n", options.struct_name);
     // The parameters are unused until the bodies are written.
@@ -120,11 +150,12 @@ pub fn stubs(model: &Model, options: &StubOptions) -> String {
 }
 
 /// The Rust type for a resolved typeword list, following the generated-code contract:
-/// `[] uint8` is the runtime's `Bytes`, `{} X` a `BTreeMap` with string keys (imported by
-/// the stubs' header when used), named types live in `module`.
-fn rust_type(ty: &TypeRef, model: &Model, module: &str, rt: &str) -> String {
+/// `[] uint8` is the runtime's `Bytes`, `{} X` a `BTreeMap` with string keys, named types
+/// live in `module`. `BTreeMap` and the runtime types are imported by the stubs' header
+/// when used (schema types cannot clash with them: they are always qualified).
+fn rust_type(ty: &TypeRef, model: &Model, module: &str) -> String {
     if ty.is_bytes() {
-        return format!("{rt}::Bytes");
+        return "Bytes".to_string();
     }
     match ty {
         TypeRef::Basic(basic) => match basic {
@@ -138,16 +169,16 @@ fn rust_type(ty: &TypeRef, model: &Model, module: &str, rt: &str) -> String {
             Basic::Uint32 => "u32".to_string(),
             Basic::Int64 => "i64".to_string(),
             Basic::Uint64 => "u64".to_string(),
-            Basic::Int64s => format!("{rt}::Int64s"),
-            Basic::Uint64s => format!("{rt}::Uint64s"),
+            Basic::Int64s => "Int64s".to_string(),
+            Basic::Uint64s => "Uint64s".to_string(),
             Basic::Float32 => "f32".to_string(),
             Basic::Float64 => "f64".to_string(),
             Basic::String => "String".to_string(),
-            Basic::Timestamp => format!("{rt}::Timestamp"),
+            Basic::Timestamp => "Timestamp".to_string(),
         },
-        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type(inner, model, module, rt)),
-        TypeRef::List(inner) => format!("Vec<{}>", rust_type(inner, model, module, rt)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner, model, module, rt)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type(inner, model, module)),
+        TypeRef::List(inner) => format!("Vec<{}>", rust_type(inner, model, module)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner, model, module)),
         TypeRef::Named(index) => match model.types.get(*index) {
             Some(named) => format!("{module}::{}", named.rust_name),
             // The model only creates indexes into its own type list.

@@ -263,6 +263,8 @@ fn normalize(ty: &str, module: &str) -> String {
         ("::core::option::Option", "Option"),
         ("::std::vec::Vec", "Vec"),
         ("::core::result::Result", "Result"),
+        // The stubs import the runtime types they use.
+        ("::sherpa_runtime::", ""),
     ] {
         t = t.replace(long, short);
     }
@@ -403,7 +405,9 @@ fn stubs_match_the_generated_trait() {
         "{trait_sigs:?}"
     );
     assert!(stubs_text.contains(r#"Err(Error::not_implemented("SubCall"))"#));
-    assert!(stubs_text.contains("use ::sherpa_runtime::Error;"));
+    assert!(
+        stubs_text.contains("use ::sherpa_runtime::{Bytes, Error, Int64s, Timestamp, Uint64s};")
+    );
     assert!(stubs_text.contains("use std::collections::BTreeMap;"));
     // Docs were converted: no bare carriage return, indented text fenced.
     assert!(!stubs_text.contains('\r'));
