@@ -89,8 +89,13 @@ impl TestServer {
 
     fn shutdown(&mut self) {
         let h = self.handle.clone();
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(h.stop(true));
+        // A separate thread, since the caller may itself be inside a runtime.
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(h.stop(true));
+        })
+        .join()
+        .unwrap();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
