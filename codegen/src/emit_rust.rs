@@ -157,7 +157,12 @@ impl Cx<'_> {
 
     fn struct_type(&self, t: &NamedType, fields: &[Field]) -> TokenStream {
         let docs = doc_attrs(&t.docs);
-        let allows = type_allows(&t.rust_name);
+        let complex = fields.iter().any(|f| wrapper_depth(&f.ty) >= COMPLEX_DEPTH);
+        let allows = if complex {
+            name_allows(&t.rust_name, &[], vec![quote!(clippy::type_complexity)])
+        } else {
+            type_allows(&t.rust_name)
+        };
         let name = ident(&t.rust_name);
         let fields = fields.iter().map(|f| {
             let docs = doc_attrs(&f.docs);
@@ -700,6 +705,21 @@ fn int_literal(value: i64) -> TokenStream {
     } else {
         quote!(#abs)
     }
+}
+
+/// Nesting of `nullable`/`[]`/`{}` from which a field type may exceed clippy's
+/// `type_complexity` threshold (the fully qualified paths count against it).
+const COMPLEX_DEPTH: usize = 3;
+
+/// How many `nullable`, `[]` and `{}` are nested in `ty`.
+fn wrapper_depth(ty: &TypeRef) -> usize {
+    let mut depth = 0;
+    let mut ty = ty;
+    while let TypeRef::Nullable(inner) | TypeRef::List(inner) | TypeRef::Map(inner) = ty {
+        depth += 1;
+        ty = inner;
+    }
+    depth
 }
 
 /// The `allow` attribute a struct with this name needs.
