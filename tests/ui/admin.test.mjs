@@ -1,0 +1,461 @@
+// End-to-end tests of the admin page in headless Chromium against a real server.
+// The tests run in order and build on each other, as an administrator's session
+// would: log in, add a domain and an account, manage addresses, look at reports,
+// work the queue, edit the web server configuration, lose the session, log out.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { startServer, launchBrowser, screenshot, apiCall, password, root, outDir } from './harness.mjs'
+
+let server
+let browser
+let context
+let page
+const pageErrors = []
+const timeout = 15000
+
+before(async () => {
+	server = await startServer()
+	browser = await launchBrowser()
+	context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+	context.setDefaultTimeout(timeout)
+	page = await newPage()
+})
+
+after(async () => {
+	if (browser) {
+		await browser.close()
+	}
+	if (server) {
+		await server.stop()
+	}
+})
+
+async function newPage() {
+	const p = await context.newPage()
+	p.on('pageerror', e => pageErrors.push(e.message))
+	p.on('dialog', d => d.accept())
+	return p
+}
+
+function heading(p, text) {
+	return p.getByRole('heading', { level: 1, name: text })
+}
+
+async function go(p, hash) {
+	await p.goto(server.base + hash)
+}
+
+async function loginDialog(p) {
+	const dlg = p.getByRole('dialog', { name: 'Admin login' })
+	await dlg.waitFor()
+	return dlg
+}
+
+async function sessionCookie() {
+	const c = (await context.cookies()).find(c => c.name === 'webadminsession')
+	assert.ok(c, 'session cookie present')
+	return 'webadminsession=' + c.value
+}
+
+test('serves the page and its assets with content types, caching and security headers', async () => {
+	const r = await fetch(server.base, { headers: { 'accept-encoding': 'identity' } })
+	assert.equal(r.status, 200)
+	assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8')
+	assert.equal(r.headers.get('cache-control'), 'no-cache')
+	assert.match(r.headers.get('content-security-policy'), /script-src 'self'/)
+	assert.equal(r.headers.get('x-frame-options'), 'deny')
+	assert.equal(r.headers.get('x-content-type-options'), 'nosniff')
+	const html = await r.text()
+	const js = /src="(admin\.js\?v=[0-9a-f]+)"/.exec(html)
+	const css = /href="(admin\.css\?v=[0-9a-f]+)"/.exec(html)
+	assert.ok(js && css, html)
+
+	const rjs = await fetch(server.base + js[1], { headers: { 'accept-encoding': 'identity' } })
+	assert.equal(rjs.headers.get('content-type'), 'text/javascript; charset=utf-8')
+	assert.equal(rjs.headers.get('cache-control'), 'public, max-age=31536000, immutable')
+	const jsBody = Buffer.from(await rjs.arrayBuffer())
+	assert.deepEqual(jsBody, readFileSync(join(root, 'server/web/dist/admin.js')))
+	const rcss = await fetch(server.base + css[1], { headers: { 'accept-encoding': 'identity' } })
+	assert.equal(rcss.headers.get('content-type'), 'text/css; charset=utf-8')
+	const cssBody = Buffer.from(await rcss.arrayBuffer())
+
+	const again = await fetch(server.base, { headers: { 'if-none-match': r.headers.get('etag'), 'accept-encoding': 'identity' } })
+	assert.equal(again.status, 304)
+
+	// The page weight: what a first visit to /admin/ transfers, without and with gzip.
+	const htmlBytes = Buffer.byteLength(html)
+	const total = htmlBytes + jsBody.length + cssBody.length
+	const gz = gzipSync(html, { level: 9 }).length + gzipSync(jsBody, { level: 9 }).length + gzipSync(cssBody, { level: 9 }).length
+	const report = 'page weight for /admin/: ' + total + ' bytes (HTML ' + htmlBytes + ' + JS ' + jsBody.length + ' + CSS ' + cssBody.length + '), ' + gz + ' bytes gzipped\n'
+	mkdirSync(outDir, { recursive: true })
+	writeFileSync(join(outDir, 'page-weight.txt'), report)
+	console.log(report.trim())
+	assert.ok(total < 150000, report)
+})
+
+test('login: a wrong password is refused in the dialog, the right one opens the start page', async () => {
+	await go(page, '')
+	const dlg = await loginDialog(page)
+	await screenshot(page, 'login')
+	await dlg.getByLabel('Password').fill('not-the-password')
+	await dlg.getByRole('button', { name: 'Log in' }).click()
+	await dlg.getByText('Wrong password (invalid credentials).').waitFor()
+	assert.equal(await dlg.getByLabel('Password').inputValue(), '', 'password field cleared')
+
+	// Keyboard: the password field has the focus again; type and press Enter.
+	await page.keyboard.type(password)
+	await page.keyboard.press('Enter')
+	await heading(page, 'Mail server administration').waitFor()
+	assert.equal(await page.getByRole('dialog').count(), 0)
+	const token = await page.evaluate(() => localStorage.getItem('webadmincsrftoken'))
+	assert.match(token, /^[A-Za-z0-9_-]{22}$/)
+	assert.equal(await page.locator('#queue-size').textContent(), '2')
+	await page.getByText('No domains yet.').waitFor()
+	await screenshot(page, 'home-empty')
+})
+
+test('add a domain with a new account, and see its addresses', async () => {
+	await page.getByLabel('Domain', { exact: true }).fill('example.org')
+	await page.getByLabel('Account', { exact: true }).fill('mjl')
+	await page.getByLabel('Localpart').first().fill('mjl')
+	await page.getByRole('button', { name: 'Add domain' }).click()
+	await heading(page, 'Domain example.org').waitFor()
+	assert.match(page.url(), /#domains\/example\.org$/)
+	const rows = page.locator('section', { has: page.getByRole('heading', { name: 'Addresses' }) }).locator('tbody tr')
+	const texts = await rows.allTextContents()
+	assert.ok(texts.some(t => t.includes('mjl@example.org') && t.includes('mjl')), texts.join('\n'))
+	// DomainAdd also sets up the reporting addresses.
+	assert.ok(texts.some(t => t.includes('dmarc-reports@example.org')), texts.join('\n'))
+	await screenshot(page, 'domain')
+})
+
+test('add an account from the start page', async () => {
+	await go(page, '')
+	await heading(page, 'Mail server administration').waitFor()
+	await page.getByText('Add an account').click()
+	await page.getByLabel('Account name').fill('alice')
+	await page.getByLabel('First address').fill('alice@example.org')
+	await page.getByRole('button', { name: 'Add account' }).click()
+	await heading(page, 'Account alice').waitFor()
+	await page.locator('.addr', { hasText: 'alice@example.org' }).waitFor()
+	await go(page, '')
+	await page.locator('#account-list').getByRole('link', { name: 'alice' }).waitFor()
+	await page.locator('#domain-list').getByRole('link', { name: 'example.org' }).waitFor()
+	await screenshot(page, 'home')
+})
+
+test('account: add and remove an address, errors shown next to the action', async () => {
+	await go(page, '#accounts/alice')
+	await heading(page, 'Account alice').waitFor()
+	const addForm = page.getByRole('form', { name: 'Add address' })
+	// A bare localpart is in the account's domain.
+	await addForm.getByLabel('Address').fill('sales')
+	await addForm.getByRole('button', { name: 'Add address' }).click()
+	await page.locator('.addr', { hasText: 'sales@example.org' }).waitFor()
+	await page.locator('#notice', { hasText: 'Address sales@example.org added.' }).waitFor()
+
+	// Adding it again fails; the error appears in the form that caused it.
+	await addForm.getByLabel('Address').fill('sales@example.org')
+	await addForm.getByRole('button', { name: 'Add address' }).click()
+	const err = addForm.locator('.status.err')
+	await err.waitFor()
+	assert.match(await err.textContent(), /already/)
+	assert.equal(await err.getAttribute('role'), 'alert')
+
+	await page.getByRole('button', { name: 'Remove address sales@example.org' }).click()
+	await page.locator('#notice', { hasText: 'Address sales@example.org removed.' }).waitFor()
+	assert.equal(await page.locator('.addr', { hasText: 'sales@example.org' }).count(), 0)
+})
+
+test('account: set a password and limits', async () => {
+	const pwForm = page.getByRole('form', { name: 'Set password' })
+	await pwForm.getByLabel('New password').fill('a-long-enough-password')
+	await pwForm.getByRole('button', { name: 'Set password' }).click()
+	await pwForm.getByText('Password set.').waitFor()
+	assert.equal(await pwForm.getByLabel('New password').inputValue(), '')
+
+	const limits = page.getByRole('form', { name: 'Limits' })
+	await limits.getByLabel('Outgoing messages per day').fill('500')
+	await limits.getByRole('button', { name: 'Save limits' }).click()
+	await page.locator('#notice', { hasText: 'Limits saved.' }).waitFor()
+	assert.equal(await page.getByRole('form', { name: 'Limits' }).getByLabel('Outgoing messages per day').inputValue(), '500')
+	await screenshot(page, 'account')
+})
+
+test('DMARC: an imported report shows in the summaries, the domain list and in detail', async () => {
+	await go(page, '#dmarc')
+	await heading(page, 'DMARC aggregate reports').waitFor()
+	await page.getByText('No reports in this period.').waitFor()
+	// The fixture covers 2024-01-01.
+	await page.getByLabel('From').fill('2024-01-01')
+	await page.getByLabel('To (inclusive)').fill('2024-01-31')
+	await page.getByRole('button', { name: 'Show' }).click()
+	const link = page.getByRole('link', { name: 'example.org' }).last()
+	await link.waitFor()
+	const row = page.locator('tbody tr', { hasText: 'example.org' })
+	assert.match(await row.textContent(), /example\.org/)
+	await screenshot(page, 'dmarc')
+	await link.click()
+	await heading(page, 'DMARC reports for example.org').waitFor()
+	await page.locator('tbody tr', { hasText: 'google.com' }).getByRole('link').first().click()
+	await heading(page, /DMARC report \d+ for example\.org/).waitFor()
+	await page.getByText('9391651994964116463').waitFor()
+	await page.locator('td', { hasText: '192.0.2.10' }).waitFor()
+	await page.locator('td', { hasText: '2001:db8::25' }).waitFor()
+	await screenshot(page, 'dmarc-report')
+})
+
+test('TLS reports: an imported report shows in the summaries and in detail', async () => {
+	await go(page, '#tlsrpt?start=2024-01-01&end=2024-01-31')
+	await heading(page, 'TLS reports').waitFor()
+	await page.getByRole('link', { name: 'example.com' }).click()
+	await heading(page, 'TLS reports for example.com').waitFor()
+	await page.locator('tbody tr', { hasText: 'Google Inc.' }).getByRole('link').first().click()
+	await heading(page, /TLS report \d+ for example\.com/).waitFor()
+	await page.getByText('certificate-expired').first().waitFor()
+	await page.getByText('X509_V_ERR_CERT_HAS_EXPIRED').waitFor()
+	await screenshot(page, 'tlsrpt-report')
+})
+
+test('queue: kick a message through a transport and drop another', async () => {
+	await go(page, '#queue')
+	await heading(page, 'Queue').waitFor()
+	await page.getByText('2 messages waiting for delivery.').waitFor()
+	const first = page.locator('article.msg').first()
+	const firstId = (await first.getAttribute('id')).slice('msg-'.length)
+	await first.getByLabel('Transport for message ' + firstId).selectOption('relay')
+	await first.getByRole('button', { name: 'Kick' }).click()
+	await page.locator('#notice', { hasText: 'Message ' + firstId + ' scheduled for delivery now through transport relay.' }).waitFor()
+	assert.equal(await page.locator('#msg-' + firstId + ' .transport').textContent(), 'relay')
+
+	const second = page.locator('article.msg').nth(1)
+	const secondId = (await second.getAttribute('id')).slice('msg-'.length)
+	await screenshot(page, 'queue')
+	await second.getByRole('button', { name: 'Drop' }).click()
+	await page.locator('#notice', { hasText: 'Message ' + secondId + ' dropped from the queue.' }).waitFor()
+	await page.getByText('1 message waiting for delivery.').waitFor()
+	assert.equal(await page.locator('#msg-' + secondId).count(), 0)
+
+	// RequireTLS on the remaining message.
+	await page.getByLabel('RequireTLS for message ' + firstId).selectOption('yes')
+	await page.getByRole('form', { name: 'RequireTLS for message ' + firstId }).getByRole('button', { name: 'Save' }).click()
+	await page.locator('#notice', { hasText: 'RequireTLS of message ' + firstId + ' saved.' }).waitFor()
+	assert.match(await page.locator('#msg-' + firstId).textContent(), /RequireTLSrequired/)
+})
+
+test('web server config: save changes, and a conflicting save is refused', async () => {
+	// A second tab loads the configuration before the first one saves.
+	const other = await newPage()
+	await go(other, '#webserver')
+	await heading(other, 'Web server configuration').waitFor()
+
+	await go(page, '#webserver')
+	await heading(page, 'Web server configuration').waitFor()
+	await page.getByRole('button', { name: 'Add redirect' }).click()
+	await page.locator('#redirect-from-0').fill('www.example.org')
+	await page.locator('#redirect-to-0').fill('example.org')
+	await page.getByRole('button', { name: 'Add handler' }).click()
+	await page.locator('#wh-0-logname').fill('site')
+	await page.locator('#wh-0-domain').fill('example.org')
+	await page.locator('#wh-0-kind').selectOption('static')
+	await page.locator('#wh-0-root').fill('/var/www/example')
+	await page.getByRole('button', { name: 'Save', exact: true }).click()
+	await page.locator('#notice', { hasText: 'Web server configuration saved.' }).waitFor()
+	await screenshot(page, 'webserver')
+
+	// After a reload the saved state is shown.
+	await page.reload()
+	await heading(page, 'Web server configuration').waitFor()
+	assert.equal(await page.locator('#redirect-from-0').inputValue(), 'www.example.org')
+	assert.equal(await page.locator('#wh-0-root').inputValue(), '/var/www/example')
+
+	// The other tab still has the old configuration: its save must be refused, with
+	// the reason next to the Save button, and nothing changed on the server.
+	await other.getByRole('button', { name: 'Add redirect' }).click()
+	await other.locator('#redirect-from-0').fill('old.example.org')
+	await other.locator('#redirect-to-0').fill('example.org')
+	await other.getByRole('button', { name: 'Save', exact: true }).click()
+	const err = other.locator('#webserver-save + .status.err')
+	await err.waitFor()
+	assert.match(await err.textContent(), /config has changed/)
+	await screenshot(other, 'webserver-conflict')
+	await other.getByRole('button', { name: 'Discard changes and reload' }).click()
+	await other.locator('#notice', { hasText: 'Current configuration loaded.' }).waitFor()
+	assert.equal(await other.locator('#redirect-from-0').inputValue(), 'www.example.org')
+	await other.close()
+})
+
+test('an ended session prompts for the password and then completes the action', async () => {
+	await go(page, '#accounts/alice')
+	await heading(page, 'Account alice').waitFor()
+	// End the session on the server, as expiry would; the browser still has the cookie.
+	const csrf = await page.evaluate(() => localStorage.getItem('webadmincsrftoken'))
+	const r = await apiCall(server.base, await sessionCookie(), csrf, 'Logout', [])
+	assert.deepEqual(r.body, { result: null })
+
+	const addForm = page.getByRole('form', { name: 'Add address' })
+	await addForm.getByLabel('Address').fill('retry')
+	await addForm.getByRole('button', { name: 'Add address' }).click()
+	const dlg = await loginDialog(page)
+	await dlg.getByText('Your session has ended (unknown session)').waitFor()
+	await screenshot(page, 'session-ended')
+	await dlg.getByLabel('Password').fill(password)
+	await dlg.getByRole('button', { name: 'Log in' }).click()
+	// The call is sent again with the new token and succeeds.
+	await page.locator('#notice', { hasText: 'Address retry@example.org added.' }).waitFor()
+	await page.locator('.addr', { hasText: 'retry@example.org' }).waitFor()
+	assert.equal(await page.getByRole('dialog').count(), 0)
+	const newCsrf = await page.evaluate(() => localStorage.getItem('webadmincsrftoken'))
+	assert.notEqual(newCsrf, csrf)
+})
+
+test('domain check: progress while it runs, abandon, and the results as a checklist', async () => {
+	// The check talks to DNS and mail servers, which this machine cannot reach; the
+	// browser gets a slow answer and then a recorded one instead, to test the page.
+	let release
+	await page.route('**/api/CheckDomain', route => new Promise(r => { release = () => r(route.abort()) }))
+	await go(page, '#domains/example.org/dnscheck')
+	await heading(page, 'Check DNS and TLS for example.org').waitFor()
+	await page.locator('progress').waitFor()
+	await page.getByText(/Checking DNS records, mail and web servers of example\.org/).waitFor()
+	await page.getByRole('button', { name: 'Abandon' }).click()
+	await page.locator('#check-abandoned').waitFor()
+	assert.equal(await page.locator('progress').count(), 0)
+	if (release) {
+		release()
+	}
+	await page.unroute('**/api/CheckDomain')
+
+	const recorded = JSON.parse(readFileSync(join(root, 'tests/ui/fixtures/checkresult.json'), 'utf8'))
+	await page.route('**/api/CheckDomain', route => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ result: recorded }) }))
+	await page.getByRole('button', { name: 'Start again' }).click()
+	await page.locator('#check-summary').waitFor()
+	assert.equal(await page.locator('#check-summary').textContent(), '2 errors and 1 warning in 14 checks.')
+	assert.equal(await page.locator('li.check.error').count(), 2)
+	assert.equal(await page.locator('li.check.warning').count(), 1)
+	assert.equal(await page.locator('li.check.ok').count(), 11)
+	await page.locator('li[data-area=SPF] .errors', { hasText: 'No SPF record' }).waitFor()
+	await page.locator('li[data-area=SPF] .instruction pre', { hasText: 'v=spf1 mx ~all' }).waitFor()
+	await screenshot(page, 'dnscheck')
+	await page.unroute('**/api/CheckDomain')
+})
+
+test('every other page loads and its actions work', async () => {
+	const pages = [
+		['#mtasts', 'MTA-STS policies', 'mtasts'],
+		['#transports', 'Transports', 'transports'],
+		['#loglevels', 'Log levels', 'loglevels'],
+		['#config', 'Configuration files', 'config'],
+		['#network', 'DNS blocklists and IP lookup', 'network'],
+		['#dmarc/evaluations', 'DMARC evaluations', 'dmarc-evaluations'],
+		['#tlsrpt/results', 'TLS results', 'tlsrpt-results'],
+		['#domains/example.org/dnsrecords', 'DNS records for example.org', 'dnsrecords'],
+	]
+	for (const [hash, title, shot] of pages) {
+		await go(page, hash)
+		await heading(page, title).waitFor()
+		assert.equal(await page.locator('.page-error').count(), 0, hash)
+		await screenshot(page, shot)
+	}
+
+	await go(page, '#mtasts')
+	await page.locator('td', { hasText: 'example.net' }).first().waitFor()
+	await go(page, '#transports')
+	await page.locator('td', { hasText: 'smtp.example.net:465' }).waitFor()
+
+	await go(page, '#loglevels')
+	await heading(page, 'Log levels').waitFor()
+	await page.getByLabel('Module').fill('server::http')
+	await page.getByLabel('Level', { exact: true }).selectOption('trace')
+	await page.getByRole('button', { name: 'Set level' }).click()
+	await page.locator('#notice', { hasText: 'Log level of server::http set to trace.' }).waitFor()
+	await page.getByRole('button', { name: 'Remove log level of server::http' }).click()
+	await page.locator('#notice', { hasText: 'Log level of server::http removed' }).waitFor()
+	assert.equal(await page.locator('code', { hasText: 'server::http' }).count(), 0)
+
+	await go(page, '#dmarc/evaluations')
+	await page.getByLabel('Reporting address').fill('dmarc@example.net')
+	await page.getByRole('button', { name: 'Add', exact: true }).click()
+	await page.locator('#notice', { hasText: 'dmarc@example.net added to the suppress list.' }).waitFor()
+	await page.getByRole('button', { name: 'Extend suppression of dmarc@example.net' }).click()
+	await page.locator('#notice', { hasText: 'Suppression of dmarc@example.net extended.' }).waitFor()
+	await page.getByRole('button', { name: 'Remove dmarc@example.net from the suppress list' }).click()
+	await page.getByText('The suppress list is empty.').waitFor()
+
+	await go(page, '#tlsrpt/results')
+	const removeButtons = page.getByRole('button', { name: /^Remove results for / })
+	const before = await removeButtons.count()
+	assert.ok(before > 0)
+	await removeButtons.first().click()
+	await page.locator('#notice', { hasText: /^Results for .* removed\.$/ }).waitFor()
+	assert.ok(await removeButtons.count() < before)
+})
+
+test('narrow screen: no sideways scrolling, and the menu works from the keyboard', async () => {
+	const narrow = await context.newPage()
+	narrow.on('pageerror', e => pageErrors.push(e.message))
+	await narrow.setViewportSize({ width: 360, height: 740 })
+	for (const [hash, title, shot] of [['', 'Mail server administration', 'home-narrow'], ['#queue', 'Queue', 'queue-narrow'], ['#accounts/alice', 'Account alice', 'account-narrow'], ['#webserver', 'Web server configuration', 'webserver-narrow']]) {
+		await go(narrow, hash)
+		await heading(narrow, title).waitFor()
+		const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+		assert.ok(overflow <= 0, hash + ' overflows by ' + overflow + 'px')
+		await screenshot(narrow, shot)
+	}
+
+	// Keyboard only: Tab to the Queue menu item, Enter, and the focus lands on the new
+	// page's heading.
+	await go(narrow, '')
+	await heading(narrow, 'Mail server administration').waitFor()
+	let found = false
+	for (let i = 0; i < 20 && !found; i++) {
+		await narrow.keyboard.press('Tab')
+		found = await narrow.evaluate(() => document.activeElement && document.activeElement.textContent === 'Queue' && document.activeElement.tagName === 'A')
+	}
+	assert.ok(found, 'Queue link reachable with Tab')
+	await narrow.keyboard.press('Enter')
+	await heading(narrow, 'Queue').waitFor()
+	assert.equal(await narrow.evaluate(() => document.activeElement && document.activeElement.tagName), 'H1')
+	await narrow.close()
+})
+
+test('log out: the session ends and the login prompt is shown', async () => {
+	await go(page, '')
+	await heading(page, 'Mail server administration').waitFor()
+	const cookie = await sessionCookie()
+	const csrf = await page.evaluate(() => localStorage.getItem('webadmincsrftoken'))
+	await page.getByRole('button', { name: 'Log out' }).click()
+	await loginDialog(page)
+	assert.equal(await page.evaluate(() => localStorage.getItem('webadmincsrftoken')), null)
+	// The old session no longer works.
+	const r = await apiCall(server.base, cookie, csrf, 'Domains', [])
+	assert.equal(r.body.error.code, 'user:badAuth')
+	await screenshot(page, 'logged-out')
+})
+
+test('every API function is used by the page', () => {
+	const schema = JSON.parse(readFileSync(join(root, 'api.json'), 'utf8'))
+	const names = []
+	const walk = s => {
+		for (const f of s.Functions || []) {
+			names.push(f.Name)
+		}
+		for (const sub of s.Sections || []) {
+			walk(sub)
+		}
+	}
+	walk(schema)
+	const srcDir = join(root, 'server/web/src')
+	const src = readdirSync(srcDir).filter(f => f.endsWith('.ts')).map(f => readFileSync(join(srcDir, f), 'utf8')).join('\n')
+	const missing = names.filter(n => !new RegExp('\\.' + n + '\\(').test(src))
+	assert.deepEqual(missing, [])
+	assert.equal(names.length, 57)
+})
+
+test('no script errors on any page', () => {
+	assert.deepEqual(pageErrors, [])
+})
