@@ -302,7 +302,8 @@ pub mod names {
     /// positional on the wire, so their names only matter for readability.
     pub fn param(name: &str, index: usize, taken: &dyn Fn(&str) -> bool) -> String {
         if !is_identifier(name) {
-            return with_suffix(&format!("p{index}"), taken);
+            let p = format!("p{index}");
+            return if taken(&p) { with_suffix(&p, taken) } else { p };
         }
         if RESERVED_WORDS.contains(&name) || METHOD_BODY_NAMES.contains(&name) || taken(name) {
             return with_suffix(name, taken);
@@ -456,6 +457,25 @@ fn transform_typewords(tw: &[String], opts: &TsOptions) -> Vec<String> {
     }
     tw.to_vec()
 }
+
+const BASIC_WORDS: &[&str] = &[
+    "any",
+    "bool",
+    "int8",
+    "uint8",
+    "int16",
+    "uint16",
+    "int32",
+    "uint32",
+    "int64",
+    "uint64",
+    "int64s",
+    "uint64s",
+    "float32",
+    "float64",
+    "string",
+    "timestamp",
+];
 
 /// Everything the type expressions need to know about names.
 struct TypeNames<'a> {
@@ -661,9 +681,46 @@ pub fn generate(doc: &Section, opts: &TsOptions) -> Result<TsOutput, TsError> {
         },
     };
 
+    // Enum value names that pass the Go checker as typewords (spec §3.5 rule 14).
+    let value_names: HashMap<&str, &str> = named
+        .iter()
+        .flat_map(|n| -> Vec<(&str, &str)> {
+            match &n.kind {
+                NamedKind::Ints(t) => t
+                    .values
+                    .iter()
+                    .flatten()
+                    .map(|v| (v.name.as_str(), n.name))
+                    .collect(),
+                NamedKind::Strings(t) => t
+                    .values
+                    .iter()
+                    .flatten()
+                    .map(|v| (v.name.as_str(), n.name))
+                    .collect(),
+                NamedKind::Struct(_) => Vec::new(),
+            }
+        })
+        .collect();
     let check_tw = |path: &str, tw: &[String]| -> Result<Vec<String>, TsError> {
         if tw.len() > MAX_TYPEWORDS {
             return Err(ts_err(path, format!("more than {MAX_TYPEWORDS} typewords")));
+        }
+        if let Some(last) = tw.last()
+            && !BASIC_WORDS.contains(&last.as_str())
+            && !tn.ts.contains_key(last.as_str())
+        {
+            return Err(ts_err(
+                path,
+                match value_names.get(last.as_str()) {
+                    Some(t) => format!(
+                        "referenced type {} is a value of {}, not a type",
+                        go_quote(last),
+                        go_quote(t)
+                    ),
+                    None => format!("referenced type {} does not exist", go_quote(last)),
+                },
+            ));
         }
         Ok(transform_typewords(tw, opts))
     };

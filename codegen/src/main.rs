@@ -135,13 +135,14 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
             "nothing to generate: give an output such as --rust FILE or --ts FILE".to_string(),
         ));
     }
-    let model = read_model(&args.schema)?;
     let source = source_name(&args.schema);
 
     // Every requested output, computed before anything is written so that a failure
     // leaves all files as they were.
     let mut outputs = Vec::new();
     if let Some(path) = &args.rust {
+        // Only Rust needs the Rust model (and its naming rules).
+        let model = read_model(&args.schema)?;
         let opts = RustOptions {
             runtime_path: args.runtime_path.clone(),
         };

@@ -6,7 +6,7 @@
 // present), and the namespace script form.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { importClient, loadNamespaceClient } from './helpers.mjs'
+import { importClient, loadNamespaceClient, rejects } from './helpers.mjs'
 
 const mox = { slicesNullable: true, mapsNullable: true, nullableOptional: true }
 const strict = { slicesNullable: false, mapsNullable: false, nullableOptional: false }
@@ -254,4 +254,26 @@ test('all builds export the same names', () => {
 test('defaultBaseURL follows the page location, without the sherpats double slash', () => {
 	const api = loadNamespaceClient('clientapi-ns', 'clientapi')
 	assert.equal(api.defaultBaseURL, 'https://mail.example/admin/api/')
+})
+
+test('hygiene: names that shadow globals or are reserved words still work at run time', async () => {
+	const hy = await importClient('hygiene')
+	assert.ok(hy, 'hygiene client generated')
+	// A struct named like a standard global, a field named __proto__ kept as an own property.
+	const v = JSON.parse('{"Name":"n","__proto__":"p","a-b":1,"delete":true,"class":{"X":1},"When":"2024-01-02T03:04:05Z"}')
+	const r = hy.parser.Section(v)
+	assert.ok(Object.prototype.hasOwnProperty.call(r, '__proto__'))
+	assert.equal(Object.getPrototypeOf(r), Object.prototype)
+	assert.equal(r['a-b'], 1)
+	assert.ok(r.When instanceof Date)
+	assert.throws(() => hy.parser.Section({ ...v, Name: 1 }), /^Error: Section\.Name: got 1, expected string$/)
+	// The enum named "delete" is exported as delete0, its members keep their names.
+	assert.equal(hy.delete0['a-b'], 'a-b')
+	assert.equal(hy.delete0.class, 'class')
+	assert.equal(hy.Symbol.SymbolOne, 1)
+	// Methods named by reserved words and non-identifiers exist and check their params.
+	const c = new hy.Client()
+	assert.equal(typeof c.delete, 'function')
+	assert.equal(typeof c['a-b'], 'function')
+	await rejects(assert, c.delete(1, 2, true, 'x', { X: 1 }), 'sherpa:badParams', /^params\[0\]: got 1, expected string$/)
 })
