@@ -397,19 +397,22 @@ fn mutations_of_api_json_never_panic() {
     }
 }
 
-/// Inputs found by the fuzzer (`codegen/fuzz`), replayed on every test run.
+/// Edge cases kept next to the fuzzer (`codegen/fuzz` seeds its corpus from here), and
+/// any input the fuzzer finds: `STAGE-description.json`, where STAGE is the stage that
+/// must reject the input (`parse`, `check`, `model`) or `generated`.
 #[test]
-fn fuzz_regressions_never_panic() {
+fn fuzz_regressions() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    for entry in entries {
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        let bytes = std::fs::read(&path).unwrap();
-        // The fuzz target skips non-UTF-8 input the same way.
-        if let Ok(text) = std::str::from_utf8(&bytes) {
-            pipeline(text);
-        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let (expected, _) = name
+            .split_once('-')
+            .unwrap_or_else(|| panic!("{name}: no STAGE- prefix"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(pipeline(&text), expected, "{name}");
+        count += 1;
     }
+    assert!(count >= 10, "only {count} regression inputs");
 }
