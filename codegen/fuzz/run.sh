@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Fuzzes the generator for SECONDS (default 600) with libFuzzer.
+# Fuzzes the generator for SECONDS (default 600) with libFuzzer; MAX_LEN (default
+# 262144, enough for api.json) caps the input size: smaller runs many more inputs.
 #
-# Seeds the corpus with api.json, the checker fixtures and the saved regressions, then
-# runs the `parse_check_emit` target. Crashes land in artifacts/parse_check_emit/; copy
+# Seeds the corpus with api.json, the schemas of the test suites and the saved
+# regressions, then runs the `parse_check_emit` target. Crashes land in artifacts/parse_check_emit/; copy
 # each into ../tests/fuzz_regressions/ (replayed by `cargo test -p sherpa-codegen`) once
 # fixed.
 #
@@ -17,10 +18,11 @@ shift || true
 corpus=corpus/parse_check_emit
 mkdir -p "$corpus"
 cp ../../api.json "$corpus/seed-api.json"
-for f in ../../tests/fixtures/*.json ../../tests/fixtures/invalid/*.json ../tests/fuzz_regressions/*; do
-  [ -f "$f" ] && cp "$f" "$corpus/seed-$(basename "$f")"
+for f in ../../tests/fixtures/*.json ../../tests/fixtures/invalid/*.json \
+  ../../tests/fixtures/rust/*.json ../../tests/ts/*.json ../tests/fuzz_regressions/*; do
+  if [ -f "$f" ]; then cp "$f" "$corpus/seed-$(basename "$f")"; fi
 done
 
 RUSTC_BOOTSTRAP=1 cargo fuzz run "$@" parse_check_emit "$corpus" -- \
-  -dict=sherpadoc.dict -max_total_time="$seconds" -max_len=262144 -timeout=20 \
+  -dict=sherpadoc.dict -max_total_time="$seconds" -max_len="${MAX_LEN:-262144}" -timeout=20 \
   -print_final_stats=1
