@@ -36,6 +36,23 @@ fn run() -> Result<(), String> {
         let path = out_dir.join(output);
         write_if_changed(&path, &code).map_err(|e| format!("writing {}: {e}", path.display()))?;
     }
+    // The TypeScript client of api.json is checked in under generated/ (for frontends
+    // without cargo); refresh it when it changes. tests/typescript.rs fails when it is stale.
+    let json = std::fs::read_to_string(manifest_dir.join("api.json"))
+        .map_err(|e| format!("reading api.json: {e}"))?;
+    let ts = sherpa_codegen::emit_ts::generate_from_json(&json, &Default::default())
+        .map_err(|e| format!("api.json: {e}"))?;
+    for (name, text) in [
+        ("api.ts", &ts.ts),
+        ("api.js", &ts.js),
+        ("api.d.ts", &ts.dts),
+    ] {
+        let path = manifest_dir.join("generated").join(name);
+        if let Err(e) = write_if_changed(&path, text) {
+            // E.g. a read-only source tree when built as a dependency: Rust users do not need it.
+            println!("cargo::warning=not refreshing {}: {e}", path.display());
+        }
+    }
     Ok(())
 }
 
