@@ -78,7 +78,14 @@ impl testapi::Api for Impl {
     async fn slices(
         &self,
         _: &(),
-    ) -> Result<(Option<Vec<String>>, Vec<String>, Option<BTreeMap<String, i32>>), Error> {
+    ) -> Result<
+        (
+            Option<Vec<String>>,
+            Vec<String>,
+            Option<BTreeMap<String, i32>>,
+        ),
+        Error,
+    > {
         Ok((None, Vec::new(), None))
     }
     async fn mode_echo(&self, _: &(), m: Mode) -> Result<Mode, Error> {
@@ -169,7 +176,10 @@ impl Resp {
     /// A JSON call answer: status, content type, no-store, exact body.
     fn assert_json(&self, status: u16, body: &str) {
         assert_eq!(self.status, status, "body: {}", self.body);
-        assert_eq!(self.header("content-type"), Some("application/json; charset=utf-8"));
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/json; charset=utf-8")
+        );
         assert_eq!(self.header("cache-control"), Some("no-store"));
         assert_eq!(self.body, body);
     }
@@ -187,23 +197,27 @@ impl Resp {
     fn assert_cors(&self, present: bool) {
         let want = |v: &'static str| if present { Some(v) } else { None };
         assert_eq!(self.header("access-control-allow-origin"), want("*"));
-        assert_eq!(self.header("access-control-allow-methods"), want("GET, POST"));
-        assert_eq!(self.header("access-control-allow-headers"), want("Content-Type"));
+        assert_eq!(
+            self.header("access-control-allow-methods"),
+            want("GET, POST")
+        );
+        assert_eq!(
+            self.header("access-control-allow-headers"),
+            want("Content-Type")
+        );
     }
 
     fn assert_405(&self) {
         assert_eq!(self.status, 405);
-        assert_eq!(self.header("content-type"), Some("text/plain; charset=utf-8"));
+        assert_eq!(
+            self.header("content-type"),
+            Some("text/plain; charset=utf-8")
+        );
         assert_eq!(self.header("x-content-type-options"), Some("nosniff"));
     }
 }
 
-async fn request(
-    method: Method,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> Resp {
+async fn request(method: Method, url: &str, headers: &[(&str, &str)], body: Option<&str>) -> Resp {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -240,11 +254,23 @@ async fn post_to(base: &str, function: &str, body: &str) -> Resp {
 
 async fn post_ct(function: &str, ct: Option<&str>, body: &str) -> Resp {
     let headers: Vec<(&str, &str)> = ct.iter().map(|c| ("content-type", *c)).collect();
-    request(Method::POST, &format!("{}/test/{function}", server()), &headers, Some(body)).await
+    request(
+        Method::POST,
+        &format!("{}/test/{function}", server()),
+        &headers,
+        Some(body),
+    )
+    .await
 }
 
 async fn get(path_and_query: &str) -> Resp {
-    request(Method::GET, &format!("{}/test/{path_and_query}", server()), &[], None).await
+    request(
+        Method::GET,
+        &format!("{}/test/{path_and_query}", server()),
+        &[],
+        None,
+    )
+    .await
 }
 
 fn bad_function(name: &str) -> String {
@@ -293,9 +319,10 @@ async fn item04_results_with_error_return() {
         .await
         .assert_json(200, "{\"result\":[2,\"b\"]}\n");
     // A plain Go error has an empty code.
-    post("intErr", r#"{"params":[true]}"#)
-        .await
-        .assert_json(200, "{\"result\":null,\"error\":{\"code\":\"\",\"message\":\"failed\"}}\n");
+    post("intErr", r#"{"params":[true]}"#).await.assert_json(
+        200,
+        "{\"result\":null,\"error\":{\"code\":\"\",\"message\":\"failed\"}}\n",
+    );
 }
 
 #[tokio::test]
@@ -313,9 +340,16 @@ async fn item05_only_error_return_nil_is_null() {
 async fn item06_error_key_only_on_errors() {
     let ok = post("echo", r#"{"params":["x"]}"#).await;
     let v: serde_json::Value = serde_json::from_str(&ok.body).unwrap();
-    assert_eq!(v.as_object().unwrap().keys().collect::<Vec<_>>(), ["result"]);
+    assert_eq!(
+        v.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["result"]
+    );
     let bad = post("intErr", r#"{"params":[true]}"#).await;
-    assert!(bad.body.starts_with("{\"result\":null,\"error\":{"), "{}", bad.body);
+    assert!(
+        bad.body.starts_with("{\"result\":null,\"error\":{"),
+        "{}",
+        bad.body
+    );
     let v: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
     assert_eq!(v.as_object().unwrap().len(), 2);
 }
@@ -368,10 +402,12 @@ async fn item11_missing_content_type() {
 
 #[tokio::test]
 async fn item12_unrecognized_content_type() {
-    post_ct("echo", Some("text/plain"), r#"{"params":["x"]}"#).await.assert_error(
-        "sherpa:badRequest",
-        "unrecognized content-type \"text/plain\", expecting \"application/json\"",
-    );
+    post_ct("echo", Some("text/plain"), r#"{"params":["x"]}"#)
+        .await
+        .assert_error(
+            "sherpa:badRequest",
+            "unrecognized content-type \"text/plain\", expecting \"application/json\"",
+        );
     post_ct("echo", Some("application/x-www-form-urlencoded"), "a=b")
         .await
         .assert_error(
@@ -396,16 +432,26 @@ async fn item13_accepted_content_types() {
 
 #[tokio::test]
 async fn item14_other_charset() {
-    post_ct("echo", Some("application/json; charset=latin1"), r#"{"params":["x"]}"#)
-        .await
-        .assert_error("sherpa:badRequest", "unexpected charset \"latin1\", expecting \"utf-8\"");
+    post_ct(
+        "echo",
+        Some("application/json; charset=latin1"),
+        r#"{"params":["x"]}"#,
+    )
+    .await
+    .assert_error(
+        "sherpa:badRequest",
+        "unexpected charset \"latin1\", expecting \"utf-8\"",
+    );
 }
 
 #[tokio::test]
 async fn item15_invalid_content_type() {
     post_ct("echo", Some("application/json;;"), r#"{"params":["x"]}"#)
         .await
-        .assert_error("sherpa:badRequest", "invalid content-type \"application/json;;\"");
+        .assert_error(
+            "sherpa:badRequest",
+            "invalid content-type \"application/json;;\"",
+        );
 }
 
 #[tokio::test]
@@ -445,10 +491,12 @@ async fn item18_missing_params_and_empty_body() {
 
 #[tokio::test]
 async fn item19_extra_top_level_key() {
-    post("echo", r#"{"params":["x"],"extra":1}"#).await.assert_error(
-        "sherpa:badRequest",
-        "function \"echo\": invalid JSON request body: json: unknown field \"extra\"",
-    );
+    post("echo", r#"{"params":["x"],"extra":1}"#)
+        .await
+        .assert_error(
+            "sherpa:badRequest",
+            "function \"echo\": invalid JSON request body: json: unknown field \"extra\"",
+        );
 }
 
 #[tokio::test]
@@ -501,20 +549,27 @@ async fn item23_wrong_param_type() {
 
 #[tokio::test]
 async fn item24_unknown_struct_keys() {
-    post("personEcho", r#"{"params":[{"unknown":1}]}"#).await.assert_error(
-        "sherpa:badParams",
-        "function \"personEcho\": parsing parameters: json: unknown field \"unknown\"",
-    );
-    post("personEcho", r#"{"params":[{"Address":{"Zip":"1"}}]}"#).await.assert_error(
-        "sherpa:badParams",
-        "function \"personEcho\": parsing parameters: json: unknown field \"Zip\"",
-    );
-    post("personEcho", r#"{"params":[{"Previous":[{"Street":"s","x":1}]}]}"#)
+    post("personEcho", r#"{"params":[{"unknown":1}]}"#)
         .await
         .assert_error(
             "sherpa:badParams",
-            "function \"personEcho\": parsing parameters: json: unknown field \"x\"",
+            "function \"personEcho\": parsing parameters: json: unknown field \"unknown\"",
         );
+    post("personEcho", r#"{"params":[{"Address":{"Zip":"1"}}]}"#)
+        .await
+        .assert_error(
+            "sherpa:badParams",
+            "function \"personEcho\": parsing parameters: json: unknown field \"Zip\"",
+        );
+    post(
+        "personEcho",
+        r#"{"params":[{"Previous":[{"Street":"s","x":1}]}]}"#,
+    )
+    .await
+    .assert_error(
+        "sherpa:badParams",
+        "function \"personEcho\": parsing parameters: json: unknown field \"x\"",
+    );
     // Lax parsing: ignored. (Go's `json:"-"` fields do not exist in sherpadoc schemas.)
     let r = post_to(
         nocors_lax_server(),
@@ -525,12 +580,19 @@ async fn item24_unknown_struct_keys() {
     assert_eq!(r.status, 200);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["result"]["Name"], "n");
-    assert_eq!(v["result"]["Address"], serde_json::json!({"Street": "", "City": "c"}));
+    assert_eq!(
+        v["result"]["Address"],
+        serde_json::json!({"Street": "", "City": "c"})
+    );
 }
 
 #[tokio::test]
 async fn item25_struct_keys_are_case_insensitive() {
-    let r = post("personEcho", r#"{"params":[{"name":"x","AGE":3,"address":{"city":"c"}}]}"#).await;
+    let r = post(
+        "personEcho",
+        r#"{"params":[{"name":"x","AGE":3,"address":{"city":"c"}}]}"#,
+    )
+    .await;
     assert_eq!(r.status, 200);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["result"]["Name"], "x");
@@ -552,7 +614,11 @@ async fn item26_null_is_the_zero_value() {
     post("modeEcho", r#"{"params":[null]}"#)
         .await
         .assert_json(200, "{\"result\":\"\"}\n");
-    let r = post("personEcho", r#"{"params":[{"Name":null,"Age":null,"Address":null}]}"#).await;
+    let r = post(
+        "personEcho",
+        r#"{"params":[{"Name":null,"Age":null,"Address":null}]}"#,
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.body);
 }
 
@@ -567,17 +633,26 @@ async fn item27_integer_checks() {
     ] {
         post("int64Echo", &format!("{{\"params\":[{arg}]}}"))
             .await
-            .assert_error("sherpa:badParams", &format!("function \"int64Echo\": {pre} {msg}"));
+            .assert_error(
+                "sherpa:badParams",
+                &format!("function \"int64Echo\": {pre} {msg}"),
+            );
     }
     for (args, msg) in [
         ("256,0,0", "number 256 into Go value of type uint8"),
         ("-1,0,0", "number -1 into Go value of type uint8"),
-        ("0,2147483648,0", "number 2147483648 into Go value of type int32"),
+        (
+            "0,2147483648,0",
+            "number 2147483648 into Go value of type int32",
+        ),
         ("0,0,32768", "number 32768 into Go value of type int16"),
     ] {
         post("smallInts", &format!("{{\"params\":[{args}]}}"))
             .await
-            .assert_error("sherpa:badParams", &format!("function \"smallInts\": {pre} {msg}"));
+            .assert_error(
+                "sherpa:badParams",
+                &format!("function \"smallInts\": {pre} {msg}"),
+            );
     }
     post("smallInts", r#"{"params":[255,-2147483648,-32768]}"#)
         .await
@@ -596,10 +671,12 @@ async fn item29_bytes() {
     post("bytesEcho", r#"{"params":["aGVsbG8="]}"#)
         .await
         .assert_json(200, "{\"result\":\"aGVsbG8=\"}\n");
-    post("bytesEcho", r#"{"params":["aGVsbG8"]}"#).await.assert_error(
-        "sherpa:badParams",
-        "function \"bytesEcho\": parsing parameters: illegal base64 data at input byte 4",
-    );
+    post("bytesEcho", r#"{"params":["aGVsbG8"]}"#)
+        .await
+        .assert_error(
+            "sherpa:badParams",
+            "function \"bytesEcho\": parsing parameters: illegal base64 data at input byte 4",
+        );
     post("bytesEcho", r#"{"params":[[104,105]]}"#)
         .await
         .assert_json(200, "{\"result\":\"aGk=\"}\n");
@@ -625,8 +702,14 @@ async fn item30_nil_and_empty_lists_and_maps() {
 async fn item31_timestamp_results() {
     for (input, output) in [
         ("2024-01-02T03:04:05Z", "2024-01-02T03:04:05Z"),
-        ("2024-01-02T03:04:05.600+01:00", "2024-01-02T03:04:05.6+01:00"),
-        ("2024-01-02T03:04:05.123456789Z", "2024-01-02T03:04:05.123456789Z"),
+        (
+            "2024-01-02T03:04:05.600+01:00",
+            "2024-01-02T03:04:05.6+01:00",
+        ),
+        (
+            "2024-01-02T03:04:05.123456789Z",
+            "2024-01-02T03:04:05.123456789Z",
+        ),
         ("2024-01-02T03:04:05.000+00:00", "2024-01-02T03:04:05Z"),
         ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"),
     ] {
@@ -665,7 +748,10 @@ async fn item32_timestamp_params() {
             "\"\"",
             "parsing time \"\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\" as \"2006\"",
         ),
-        ("1704164645", "Time.UnmarshalJSON: input is not a JSON string"),
+        (
+            "1704164645",
+            "Time.UnmarshalJSON: input is not a JSON string",
+        ),
         (
             "\"12024-01-02T03:04:05Z\"",
             "parsing time \"12024-01-02T03:04:05Z\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"4-01-02T03:04:05Z\" as \"-\"",
@@ -744,7 +830,9 @@ async fn item38_variadic() {
 
 #[tokio::test]
 async fn item39_get_without_body() {
-    get("noReturn").await.assert_json(200, "{\"result\":null}\n");
+    get("noReturn")
+        .await
+        .assert_json(200, "{\"result\":null}\n");
     get("echo").await.assert_error(
         "sherpa:badParams",
         "function \"echo\": bad number of parameters: got 0, want 1",
@@ -757,19 +845,34 @@ async fn item40_get_with_body() {
     r.assert_json(200, "{\"result\":\"x\"}\n");
     r.assert_cors(true);
     // The first body wins.
-    get(&format!("echo?body={}&body={}", enc(r#"{"params":["1"]}"#), enc(r#"{"params":["2"]}"#)))
-        .await
-        .assert_json(200, "{\"result\":\"1\"}\n");
+    get(&format!(
+        "echo?body={}&body={}",
+        enc(r#"{"params":["1"]}"#),
+        enc(r#"{"params":["2"]}"#)
+    ))
+    .await
+    .assert_json(200, "{\"result\":\"1\"}\n");
 }
 
 #[tokio::test]
 async fn item41_jsonp() {
-    let r = get(&format!("echo?body={}&callback=cb", enc(r#"{"params":["x"]}"#))).await;
+    let r = get(&format!(
+        "echo?body={}&callback=cb",
+        enc(r#"{"params":["x"]}"#)
+    ))
+    .await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
     assert_eq!(r.header("cache-control"), Some("no-store"));
     assert_eq!(r.body, "cb(\n\t{\"result\":\"x\"}\n);");
-    let r = get(&format!("intErr?body={}&callback=my.cb_%24", enc(r#"{"params":[true]}"#))).await;
+    let r = get(&format!(
+        "intErr?body={}&callback=my.cb_%24",
+        enc(r#"{"params":[true]}"#)
+    ))
+    .await;
     assert_eq!(r.status, 200);
     assert_eq!(
         r.body,
@@ -777,7 +880,10 @@ async fn item41_jsonp() {
     );
     let r = get("internalError?body=%7B%22params%22%3A%5B%22x%22%5D%7D&callback=cb").await;
     assert_eq!(r.status, 500);
-    assert_eq!(r.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
 }
 
 #[tokio::test]
@@ -828,7 +934,13 @@ async fn item45_other_methods_are_405() {
 #[tokio::test]
 async fn item46_cors() {
     for path in ["echo", "nope", "sherpa.json"] {
-        let r = request(Method::OPTIONS, &format!("{}/test/{path}", server()), &[], None).await;
+        let r = request(
+            Method::OPTIONS,
+            &format!("{}/test/{path}", server()),
+            &[],
+            None,
+        )
+        .await;
         assert_eq!(r.status, 204, "{path}");
         assert_eq!(r.body, "");
         r.assert_cors(true);
@@ -877,10 +989,16 @@ fn descriptor(baseurl: &str) -> String {
 async fn item48_sherpa_json() {
     let r = get("sherpa.json").await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.header("content-type"), Some("application/json; charset=utf-8"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
     assert_eq!(r.header("cache-control"), Some("no-cache"));
     let host = server().trim_start_matches("http://");
-    assert_eq!(r.body, format!("{}\n", descriptor(&format!("http://{host}/test/"))));
+    assert_eq!(
+        r.body,
+        format!("{}\n", descriptor(&format!("http://{host}/test/")))
+    );
 }
 
 #[tokio::test]
@@ -888,11 +1006,17 @@ async fn item49_baseurl_from_forwarded_headers() {
     let r = request(
         Method::GET,
         &format!("{}/test/sherpa.json", server()),
-        &[("x-forwarded-proto", "https"), ("x-forwarded-host", "example.org")],
+        &[
+            ("x-forwarded-proto", "https"),
+            ("x-forwarded-host", "example.org"),
+        ],
         None,
     )
     .await;
-    assert_eq!(r.body, format!("{}\n", descriptor("https://example.org/test/")));
+    assert_eq!(
+        r.body,
+        format!("{}\n", descriptor("https://example.org/test/"))
+    );
 }
 
 #[tokio::test]
@@ -911,11 +1035,18 @@ async fn item50_sherpa_js_and_methods() {
     }
     let r = get("sherpa.js").await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
     assert_eq!(r.header("cache-control"), Some("no-cache"));
     let host = server().trim_start_matches("http://");
     let desc = descriptor(&format!("http://{host}/test/"));
-    assert!(r.body.contains(&format!("var descriptor = {desc};")), "{}", r.body);
+    assert!(
+        r.body.contains(&format!("var descriptor = {desc};")),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("window[descriptor.id] = api;"));
 }
 
@@ -929,8 +1060,13 @@ async fn item51_base_page_for_any_method() {
         assert!(r.body.contains("<title>TestAPI</title>"));
         assert!(r.body.contains("1.2.3"));
         let host = server().trim_start_matches("http://");
-        assert!(r.body.contains(&format!("https://www.sherpadoc.org/#http://{host}/test/")));
-        assert!(r.body.contains(&format!("<script src=\"http://{host}/test/sherpa.js\"></script>")));
+        assert!(
+            r.body
+                .contains(&format!("https://www.sherpadoc.org/#http://{host}/test/"))
+        );
+        assert!(r.body.contains(&format!(
+            "<script src=\"http://{host}/test/sherpa.js\"></script>"
+        )));
     }
     // The base path without slash is redirected, as Go's ServeMux does.
     let r = request(Method::GET, &format!("{}/test", server()), &[], None).await;
@@ -949,7 +1085,10 @@ async fn item52_docs() {
     let got: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(got["result"], want);
     // Go's key order, with Version before SherpaVersion.
-    assert!(r.body.starts_with("{\"result\":{\"Name\":\"TestAPI\",\"Docs\":\"TestAPI exercises"));
+    assert!(
+        r.body
+            .starts_with("{\"result\":{\"Name\":\"TestAPI\",\"Docs\":\"TestAPI exercises")
+    );
     assert!(
         r.body
             .ends_with("]}],\"Version\":\"1.2.3\",\"SherpaVersion\":1,\"SherpadocVersion\":1}}\n"),
@@ -979,7 +1118,11 @@ async fn item53_extra_path_segments_are_unknown_functions() {
 
 #[tokio::test]
 async fn item54_int64s_params() {
-    for (arg, out) in [("\"123\"", "\"123\""), ("123", "\"123\""), ("null", "\"0\"")] {
+    for (arg, out) in [
+        ("\"123\"", "\"123\""),
+        ("123", "\"123\""),
+        ("null", "\"0\""),
+    ] {
         post("int64sEcho", &format!("{{\"params\":[{arg}]}}"))
             .await
             .assert_json(200, &format!("{{\"result\":{out}}}\n"));
@@ -1002,10 +1145,12 @@ async fn item54_int64s_params() {
 #[tokio::test]
 async fn body_limit() {
     let body = format!("{{\"params\":[\"{}\"]}}", "x".repeat(100));
-    post_to(nocors_lax_server(), "echo", &body).await.assert_error(
-        "sherpa:badRequest",
-        "request body too large, limit is 100 bytes",
-    );
+    post_to(nocors_lax_server(), "echo", &body)
+        .await
+        .assert_error(
+            "sherpa:badRequest",
+            "request body too large, limit is 100 bytes",
+        );
 }
 
 #[tokio::test]
