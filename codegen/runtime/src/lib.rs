@@ -18,6 +18,7 @@ mod dispatch;
 mod error;
 pub mod gojson;
 mod gotime;
+pub mod http;
 mod jsonparse;
 mod types;
 
