@@ -1,0 +1,234 @@
+//! How long generating takes, for build scripts that run it on every schema change, and
+//! what a call through a generated dispatcher costs on top of the implementation.
+//!
+//! - `generate_rust/api.json`: the mox admin API (72 structs, 57 functions).
+//! - `generate_rust/api.json x10`: ten renamed copies of it in one document, to see
+//!   that the cost grows linearly.
+//! - `stages/*`: parse + check + model, emitting tokens, and formatting, separately.
+//! - `dispatch/*`: one call through `handle` and the generated `Dispatcher` of the
+//!   `alltypes` fixture, with an implementation that returns its input.
+
+use std::future::Future;
+use std::hint::black_box;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use sherpa_codegen::parse::Section;
+use sherpa_codegen::{RustOptions, emit_rust, format, generate_rust, load};
+
+const API_JSON: &str = include_str!("../../api.json");
+
+/// Ten copies of api.json in one document: every type, enum value and function name of
+/// copy `k` gets the suffix `Copy{k}`, and type references are renamed to match, so the
+/// result is a valid schema ten times the size.
+fn ten_copies() -> String {
+    let doc = sherpa_codegen::parse::parse(API_JSON).expect("api.json parses");
+    let mut big = Section {
+        functions: Vec::new(),
+        structs: Vec::new(),
+        ints: Vec::new(),
+        strings: Vec::new(),
+        ..doc.clone()
+    };
+    let type_names: Vec<String> = doc
+        .structs
+        .iter()
+        .map(|s| s.name.clone())
+        .chain(doc.ints.iter().map(|t| t.name.clone()))
+        .chain(doc.strings.iter().map(|t| t.name.clone()))
+        .collect();
+    let rename_words = |words: &mut Vec<String>, suffix: &str| {
+        for w in words.iter_mut() {
+            if type_names.contains(w) {
+                w.push_str(suffix);
+            }
+        }
+    };
+    for k in 0..10 {
+        let suffix = format!("Copy{k}");
+        let mut copy = doc.clone();
+        for s in &mut copy.structs {
+            s.name.push_str(&suffix);
+            for f in &mut s.fields {
+                rename_words(&mut f.typewords, &suffix);
+            }
+        }
+        for t in &mut copy.ints {
+            t.name.push_str(&suffix);
+            for v in t.values.iter_mut().flatten() {
+                v.name.push_str(&suffix);
+            }
+        }
+        for t in &mut copy.strings {
+            t.name.push_str(&suffix);
+            for v in t.values.iter_mut().flatten() {
+                v.name.push_str(&suffix);
+            }
+        }
+        for f in &mut copy.functions {
+            f.name.push_str(&suffix);
+            for a in f.params.iter_mut().chain(f.returns.iter_mut()) {
+                rename_words(&mut a.typewords, &suffix);
+            }
+        }
+        big.functions.extend(copy.functions);
+        big.structs.extend(copy.structs);
+        big.ints.extend(copy.ints);
+        big.strings.extend(copy.strings);
+    }
+    serde_json::to_string(&big).expect("a section encodes")
+}
+
+fn bench_generate(c: &mut Criterion) {
+    let opts = RustOptions::default();
+    let big = ten_copies();
+    let mut g = c.benchmark_group("generate_rust");
+    g.sample_size(20);
+    g.throughput(Throughput::Bytes(API_JSON.len() as u64));
+    g.bench_function("api.json", |b| {
+        b.iter(|| generate_rust(black_box(API_JSON), "api.json", &opts).expect("generates"))
+    });
+    g.throughput(Throughput::Bytes(big.len() as u64));
+    g.bench_function("api.json x10", |b| {
+        b.iter(|| generate_rust(black_box(&big), "big.json", &opts).expect("generates"))
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("stages");
+    g.sample_size(20);
+    for (name, json) in [("api.json", API_JSON), ("api.json x10", big.as_str())] {
+        let model = load(json).expect("schema loads");
+        let tokens = emit_rust::emit(&model, &opts).expect("emits");
+        g.bench_function(format!("parse+check+model {name}"), |b| {
+            b.iter(|| load(black_box(json)).expect("loads"))
+        });
+        g.bench_function(format!("emit {name}"), |b| {
+            b.iter(|| emit_rust::emit(black_box(&model), &opts).expect("emits"))
+        });
+        g.bench_function(format!("format {name}"), |b| {
+            b.iter(|| format::format_file(black_box(tokens.clone()), name).expect("formats"))
+        });
+    }
+    g.finish();
+}
+
+/// The generated code of the `alltypes` fixture, against the real runtime.
+#[allow(dead_code)]
+mod alltypes {
+    include!("../../tests/fixtures/rust/alltypes.rs");
+}
+
+/// Returns its input; the cost measured is the runtime's and the dispatcher's.
+struct Echo;
+
+impl alltypes::Api for Echo {
+    type Context = ();
+
+    async fn echo(
+        &self,
+        _ctx: &(),
+        v: alltypes::Values,
+    ) -> Result<alltypes::Values, sherpa_runtime::Error> {
+        Ok(v)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn basics(
+        &self,
+        _ctx: &(),
+        a: serde_json::Value,
+        b: bool,
+        c: i8,
+        d: u8,
+        e: i16,
+        f: u16,
+        g: i32,
+        h: u32,
+        i: i64,
+        j: u64,
+        k: sherpa_runtime::Int64s,
+        l: sherpa_runtime::Uint64s,
+        m: f32,
+        n: f64,
+        o: String,
+        p: sherpa_runtime::Timestamp,
+    ) -> Result<
+        (
+            serde_json::Value,
+            bool,
+            i8,
+            u8,
+            i16,
+            u16,
+            i32,
+            u32,
+            i64,
+            u64,
+            sherpa_runtime::Int64s,
+            sherpa_runtime::Uint64s,
+            f32,
+            f64,
+            String,
+            sherpa_runtime::Timestamp,
+        ),
+        sherpa_runtime::Error,
+    > {
+        Ok((a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p))
+    }
+}
+
+/// Polls a future that never waits (the echo implementation does no I/O) to completion,
+/// so the measurement contains no executor.
+fn run_ready<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(out) = f.as_mut().poll(&mut cx) {
+            return out;
+        }
+    }
+}
+
+fn bench_dispatch(c: &mut Criterion) {
+    let d = alltypes::Dispatcher(Echo);
+    let opts = sherpa_runtime::Options::default();
+    let mut g = c.benchmark_group("dispatch");
+    let trivial = br#"{"params":[{}]}"#;
+    g.bench_function("Echo empty struct", |b| {
+        b.iter(|| {
+            let r = run_ready(sherpa_runtime::handle(
+                &d,
+                &(),
+                "Echo",
+                black_box(trivial),
+                &opts,
+            ));
+            assert_eq!(r.status, 200);
+            r
+        })
+    });
+    let full = concat!(
+        r#"{"params":[{"Any":{"a":[1,"x"]},"Bool":true,"Int64":-9,"Int64s":"12","#,
+        r#""String":"hello","Timestamp":"2024-01-02T03:04:05.6+01:00","List":["a","b"],"#,
+        r#""Map":{"a":1},"Bytes":"aGVsbG8=","Struct":{"Name":"n","Tags":["t"]},"#,
+        r#""Mode":"on","Modes":["off"],"Level":1,"Times":{"t":"2024-01-02T03:04:05Z"}}]}"#
+    );
+    g.bench_function("Echo filled struct", |b| {
+        b.iter(|| {
+            let r = run_ready(sherpa_runtime::handle(
+                &d,
+                &(),
+                "Echo",
+                black_box(full.as_bytes()),
+                &opts,
+            ));
+            assert_eq!(r.status, 200);
+            r
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_generate, bench_dispatch);
+criterion_main!(benches);
