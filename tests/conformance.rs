@@ -1189,3 +1189,40 @@ async fn floats_any_maps_and_nullables() {
         "function \"nullableBool\": parsing parameters: json: cannot unmarshal string into Go value of type bool",
     );
 }
+
+#[tokio::test]
+async fn invalid_utf8_and_lone_surrogates_become_replacement_characters() {
+    // Spec §1.6 item 9: Go accepts them and substitutes U+FFFD.
+    post("echo", r#"{"params":["a\ud800b"]}"#)
+        .await
+        .assert_json(200, "{\"result\":\"a\u{fffd}b\"}\n");
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("{}/test/echo", server()))
+        .header("content-type", "application/json")
+        .body(b"{\"params\":[\"a\xffb\"]}".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap(), "{\"result\":\"a\u{fffd}b\"}\n");
+}
+
+#[tokio::test]
+async fn request_bodies_are_not_decompressed() {
+    // Spec §1.6 item 8: a gzip body is not decoded, so it fails JSON parsing.
+    let client = reqwest::Client::new();
+    let r = client
+        .post(format!("{}/test/echo", server()))
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(vec![0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.text().await.unwrap(),
+        "{\"result\":null,\"error\":{\"code\":\"sherpa:badRequest\",\"message\":\"function \\\"echo\\\": invalid JSON request body: invalid character '\\\\x1f' looking for beginning of value\"}}\n"
+    );
+}
