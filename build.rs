@@ -15,6 +15,8 @@ const RUST_OUTPUTS: &[(&str, &str)] = &[
     ("api.json", "admin.rs"),
     // The conformance-test API, included by the tests themselves.
     ("tests/fixtures/testapi.json", "testapi.rs"),
+    // The API the TypeScript client's tests call (examples/testapi_server.rs).
+    ("tests/ts/clientapi.json", "ts_clientapi.rs"),
 ];
 
 fn main() -> ExitCode {

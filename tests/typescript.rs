@@ -7,7 +7,7 @@
 //!   generator's fixtures, the test APIs), in both forms, for `.ts` and `.d.ts`, with
 //!   and without DOM typings, and on the two compatibility fixtures that use them;
 //! - the `node --test` suites under tests/ts/ pass against the test server
-//!   (examples/testapi_server.rs when it has been built, else the Node stand-in).
+//!   (examples/testapi_server.rs, the runtime serving tests/ts/clientapi.json).
 //!
 //! TypeScript comes from node_modules (pinned in package-lock.json): run `npm ci` in the
 //! repository root first, as tests/run-all.sh does.
@@ -271,15 +271,29 @@ fn every_client_passes_tsc_strict() {
     run_tsc("the clients without DOM typings", &args, &no_dom);
 }
 
-/// The test server binary built from examples/testapi_server.rs, if cargo built it
-/// (it does for `cargo test`, which builds examples): next to this test's deps dir.
-fn test_server() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let profile_dir = exe.parent()?.parent()?;
+/// The test server binary built from examples/testapi_server.rs. `cargo test` builds
+/// examples next to the test's deps directory; when only this test was built
+/// (`cargo test --test typescript`), build it with the same cargo and target dir.
+fn test_server() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
     let bin = profile_dir
         .join("examples")
         .join(format!("testapi_server{}", std::env::consts::EXE_SUFFIX));
-    bin.exists().then_some(bin)
+    if !bin.exists() {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--example", "testapi_server"])
+            .current_dir(root())
+            .status()
+            .expect("running cargo build --example testapi_server");
+        assert!(
+            status.success(),
+            "building examples/testapi_server.rs failed"
+        );
+    }
+    assert!(bin.exists(), "{} was not built", bin.display());
+    bin
 }
 
 #[test]
@@ -318,15 +332,7 @@ fn node_suites_pass() {
     cmd.args(["--test", "--test-timeout=120000", "tests/ts/"])
         .current_dir(root())
         .env("SHERPA_TS_CLIENT_DIR", &dir);
-    match test_server() {
-        Some(bin) => {
-            cmd.env("SHERPA_TS_SERVER", bin);
-        }
-        None => {
-            cmd.env_remove("SHERPA_TS_SERVER");
-            eprintln!("examples/testapi_server not built: using the Node stand-in server");
-        }
-    }
+    cmd.env("SHERPA_TS_SERVER", test_server());
     let output = cmd
         .output()
         .expect("running node --test (Node.js >= 20 must be installed)");

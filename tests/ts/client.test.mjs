@@ -35,6 +35,12 @@ async function calls(name) {
 	return (stats.Calls || {})[name] || 0
 }
 
+// Go writes a nil list, map or []byte as null, while the Rust runtime (which has no
+// nil Vec) writes it as empty: the client accepts both.
+function assertEmpty(v, empty) {
+	assert.ok(v === null || JSON.stringify(v) === JSON.stringify(empty), 'null or empty: ' + JSON.stringify(v))
+}
+
 // A client for a misbehaving endpoint of the test server (/raw/KIND/).
 function raw(kind) {
 	return new api.Client().withOptions({ baseURL: base + 'raw/' + kind + '/' })
@@ -44,7 +50,10 @@ test('results: single value, void, tuples', async () => {
 	assert.equal(await client.Echo('hello <&> ✓'), 'hello <&> ✓')
 	assert.equal(await client.NoReturn(), null)
 	assert.deepEqual(await client.TwoReturns(-42, 'x'), [-42, 'x'])
-	assert.deepEqual(await client.ThreeReturns(), [null, 'two', null])
+	const [ptr, two, list] = await client.ThreeReturns()
+	assert.equal(ptr, null)
+	assert.equal(two, 'two')
+	assertEmpty(list, [])
 })
 
 test('results: every type word through a struct, converted both ways', async () => {
@@ -74,9 +83,10 @@ test('results: every type word through a struct, converted both ways', async () 
 
 test('results: zero values (null lists and maps, zero time)', async () => {
 	const z = await client.ZeroThing()
-	assert.equal(z.List, null)
-	assert.equal(z.Map, null)
-	assert.equal(z.Bytes, null)
+	assertEmpty(z.List, [])
+	assertEmpty(z.Map, {})
+	assertEmpty(z.Bytes, '')
+	assertEmpty(z.Times, [])
 	assert.equal(z.Ptr, null)
 	assert.equal(z.Int64s, '0')
 	assert.equal(z.Time.toISOString(), '0001-01-01T00:00:00.000Z')
@@ -93,9 +103,9 @@ test('results: basic types', async () => {
 	assert.equal(t.toISOString(), '2024-01-02T03:04:05.678Z')
 	assert.equal((await client.TimeWithOffset()).toISOString(), '2024-01-02T02:04:05.600Z')
 	assert.equal(await client.EchoBytes('aGk='), 'aGk=')
-	assert.equal(await client.EchoBytes(null), null)
+	assertEmpty(await client.EchoBytes(null), '')
 	assert.deepEqual(await client.EchoMap({ b: 2, a: 1 }), { a: 1, b: 2 })
-	assert.equal(await client.EchoMap(null), null)
+	assertEmpty(await client.EchoMap(null), {})
 	assert.deepEqual(await client.EchoList(['x', 'y']), ['x', 'y'])
 	assert.deepEqual(await client.EchoList([]), [])
 	assert.deepEqual(await client.EchoAny({ a: [true, 1.5, 'x'] }), { a: [true, 1.5, 'x'] })

@@ -3,8 +3,7 @@
 //
 // tests/typescript.rs (cargo test) generates the clients into a directory and passes it
 // in SHERPA_TS_CLIENT_DIR, and passes the test server binary (examples/testapi_server.rs)
-// in SHERPA_TS_SERVER. Run by hand (`node --test tests/ts/`), the clients are generated
-// with the CLI through cargo, and the Node stand-in server is used.
+// in SHERPA_TS_SERVER. Run by hand (`node --test tests/ts/`), both are made with cargo.
 import { spawn, execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -46,11 +45,27 @@ export function loadNamespaceClient(name, namespace) {
 	return vm.runInContext(namespace, ctx)
 }
 
-// Starts the test server (the Rust example, or the Node stand-in) and resolves to its
-// base URL ("http://127.0.0.1:PORT/") and a stop function.
+// The test server binary: SHERPA_TS_SERVER, or built with cargo.
+function serverBinary() {
+	if (process.env.SHERPA_TS_SERVER) {
+		return process.env.SHERPA_TS_SERVER
+	}
+	const out = execFileSync('cargo', ['build', '-q', '--example', 'testapi_server', '--message-format=json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+	for (const line of out.split('\n')) {
+		if (line.includes('"testapi_server"') && line.includes('"executable"')) {
+			const m = JSON.parse(line)
+			if (m.executable) {
+				return m.executable
+			}
+		}
+	}
+	throw new Error('cargo did not report the testapi_server executable')
+}
+
+// Starts the test server (examples/testapi_server.rs) and resolves to its base URL
+// ("http://127.0.0.1:PORT/") and a stop function.
 export function startServer() {
-	const bin = process.env.SHERPA_TS_SERVER
-	const child = bin ? spawn(bin, [], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, [path.join(here, 'mock_server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] })
+	const child = spawn(serverBinary(), [], { stdio: ['ignore', 'pipe', 'inherit'] })
 	return new Promise((resolve, reject) => {
 		let out = ''
 		const timer = setTimeout(() => {
