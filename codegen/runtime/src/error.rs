@@ -14,7 +14,7 @@ pub mod codes {
     pub const BAD_REQUEST: &str = "sherpa:badRequest";
     /// Wrong parameter count, or a parameter that does not decode into its type.
     pub const BAD_PARAMS: &str = "sherpa:badParams";
-    /// The wire code of every [`Error::internal`] (HTTP 500).
+    /// The wire code of every [`Error::internal`](super::Error::internal) (HTTP 500).
     pub const INTERNAL_SERVER_ERROR: &str = "internalServerError";
     /// A function panicked; the runtime answers HTTP 500 instead of dropping the connection.
     pub const SERVER_PANIC: &str = "server:panic";

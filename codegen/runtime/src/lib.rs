@@ -8,7 +8,9 @@
 //! - [`Dispatch`], [`Call`], [`Encoded`], [`handle`]: calling functions, with Go's
 //!   request parsing, parameter decoding (`null` as zero, case-insensitive keys,
 //!   unknown fields rejected, Go's error messages) and response envelope.
-//! - [`actix`] (feature `actix`, on by default): the HTTP side, as Go's handler.
+//! - [`http`]: Go's content type check and query parsing, for any HTTP stack.
+//! - `actix` (feature `actix`, on by default): the HTTP side on actix-web, as Go's
+//!   handler: a ready-made scope, or `respond` for servers that route themselves.
 
 pub mod doc;
 pub mod schema;
