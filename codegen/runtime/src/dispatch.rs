@@ -635,6 +635,47 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_stays_within_a_small_stack() {
+        // The deepest accepted `any` value, decoded, passed through serde and encoded
+        // again on a thread with a 2 MiB stack (actix workers' default).
+        let depth = crate::jsonparse::MAX_DEPTH - 3;
+        let body = format!(
+            "{{\"params\":[{}{}]}}",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let r = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let mut c = Call::from_request(
+                    &SCHEMA,
+                    "misc",
+                    format!(
+                        "{{\"params\":[null,null,null,{},null]}}",
+                        &body[11..body.len() - 2]
+                    )
+                    .as_bytes(),
+                    false,
+                )
+                .unwrap();
+                let v: serde_json::Value = c.param(3).unwrap();
+                c.result(&v).unwrap().into_string().len()
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(r, 2 * depth);
+        let too_deep = format!(
+            "{{\"params\":[{}]}}",
+            "[".repeat(crate::jsonparse::MAX_DEPTH)
+        );
+        assert_eq!(
+            err("echo", &too_deep),
+            "sherpa:badRequest: function \"echo\": invalid JSON request body: invalid character '[' exceeded max depth"
+        );
+    }
+
+    #[test]
     fn docs() {
         let opts = Options {
             version: "1.2.3".into(),
