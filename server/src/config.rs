@@ -86,6 +86,9 @@ pub struct StaticConfig {
     pub transports: BTreeMap<String, api::Transport>,
     #[serde(rename = "Listeners")]
     pub listeners: BTreeMap<String, Listener>,
+    /// Ports, timeouts, trust roots and host keys of the DNS/network checks (`checks::settings`).
+    #[serde(rename = "Checks")]
+    pub checks: crate::checks::settings::CheckSettings,
 }
 
 impl Default for StaticConfig {
@@ -104,6 +107,7 @@ impl Default for StaticConfig {
             dns: DnsSettings::default(),
             transports: BTreeMap::new(),
             listeners,
+            checks: Default::default(),
         }
     }
 }
@@ -138,6 +142,12 @@ pub struct DnsSettings {
     /// `host:port` of an upstream resolver; empty means the system resolver.
     #[serde(rename = "Upstream")]
     pub upstream: String,
+    /// Per-query timeout as a Go duration ("" = 5s); see `checks::settings`.
+    #[serde(rename = "Timeout")]
+    pub timeout: String,
+    /// Attempts per query (0 = 2).
+    #[serde(rename = "Attempts")]
+    pub attempts: u32,
 }
 
 /// A service toggle with an optional port (0 = the protocol's default port).
@@ -302,6 +312,7 @@ impl StaticConfig {
                     .map_err(|e| format!("listener {name}: parsing Hostname: {e}"))?;
             }
         }
+        crate::checks::check_settings(self)?;
         Ok(())
     }
 

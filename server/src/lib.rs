@@ -11,6 +11,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod dkim;

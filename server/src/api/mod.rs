@@ -70,7 +70,7 @@ impl Api for AdminApi {
         self.0.logout(ctx).await
     }
     async fn check_domain(&self, _ctx: &Ctx, _domain_name: String) -> ::core::result::Result<CheckResult, Error> {
-        Err(Error::not_implemented("CheckDomain"))
+        self.0.check_domain(_domain_name).await
     }
     async fn domains(&self, _ctx: &Ctx) -> ::core::result::Result<Vec<Domain>, Error> {
         self.0.domains().await
@@ -115,13 +115,13 @@ impl Api for AdminApi {
         self.0.dmarc_summaries(start, end, domain).await
     }
     async fn lookup_ip(&self, _ctx: &Ctx, _ip: String) -> ::core::result::Result<Reverse, Error> {
-        Err(Error::not_implemented("LookupIP"))
+        self.0.lookup_ip(_ip).await
     }
     async fn dnsbl_status(&self, _ctx: &Ctx) -> ::core::result::Result<BTreeMap< String, BTreeMap< String, String, >, >, Error> {
-        Err(Error::not_implemented("DNSBLStatus"))
+        self.0.dnsbl_status().await
     }
     async fn domain_records(&self, _ctx: &Ctx, _domain: String) -> ::core::result::Result<Vec<String>, Error> {
-        Err(Error::not_implemented("DomainRecords"))
+        self.0.domain_records(_domain).await
     }
     async fn domain_add(&self, _ctx: &Ctx, domain: String, account_name: String, localpart: String) -> ::core::result::Result<(), Error> {
         self.0.domain_add(domain, account_name, localpart).await
@@ -214,7 +214,7 @@ impl Api for AdminApi {
         self.0.tlsrpt_results_domain(is_rcpt_dom, policy_domain).await
     }
     async fn lookup_tlsrpt_record(&self, _ctx: &Ctx, _domain: String) -> ::core::result::Result<( Option<TLSRPTRecord>, String, String, ), Error> {
-        Err(Error::not_implemented("LookupTLSRPTRecord"))
+        self.0.lookup_tlsrpt_record(_domain).await
     }
     async fn tlsrpt_remove_results(&self, _ctx: &Ctx, is_rcpt_dom: bool, domain: String, day: String) -> ::core::result::Result<(), Error> {
         self.0.tlsrpt_remove_results(is_rcpt_dom, domain, day).await
