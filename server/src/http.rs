@@ -18,10 +18,6 @@ use crate::api::{AdminApi, Ctx};
 use crate::app::App;
 use crate::auth::{self, SESSION_COOKIE};
 
-
-/// The page served at `/admin/` until the web interface exists.
-const PAGE: &str = "<!doctype html>\n<html>\n<head><meta charset=\"utf-8\"><title>Admin</title></head>\n<body>\n<h1>Admin</h1>\n<p>The web interface is not available yet. The admin API is served at <code>api/</code> (POST, sherpa protocol).</p>\n</body>\n</html>\n";
-
 /// Shared state of the HTTP layer.
 pub struct Server {
     pub app: Arc<App>,
@@ -208,13 +204,8 @@ pub async fn handle(req: HttpRequest, payload: web::Payload, srv: web::Data<Serv
         return text(StatusCode::NOT_FOUND, "404 page not found");
     };
     let method = req.method().clone();
-    if rest == "/" {
-        if method == Method::GET || method == Method::HEAD {
-            return HttpResponse::Ok()
-                .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-                .body(PAGE);
-        }
-        return text(StatusCode::METHOD_NOT_ALLOWED, "405 - method not allowed - use get");
+    if let Some(resp) = crate::webui::serve(&req, rest) {
+        return resp;
     }
     let is_api = rest.starts_with("/api/");
     if is_api && rest != "/api/" && method != Method::POST {

@@ -24,3 +24,4 @@ pub mod reports;
 pub mod sherpa_glue;
 pub mod store;
 pub mod webserver;
+pub mod webui;
