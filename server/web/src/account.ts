@@ -70,7 +70,7 @@ export async function accountPage(ctx: Ctx, name: string) {
 			table(['Address', ''], dests.map(a => [h('span', { class: 'addr' }, a), button('Remove', async () => {
 				await c.AddressRemove(a)
 				ctx.reload('Address ' + a + ' removed.')
-			}, { class: 'small danger', title: 'Remove address ' + a, confirm: 'Remove address ' + a + '?' })]), 'No addresses.'),
+			}, { class: 'small danger', label: 'Remove address ' + a, confirm: 'Remove address ' + a + '?' })]), 'No addresses.'),
 			addAddress),
 		section('Password', setPassword),
 		section('Limits', limits),

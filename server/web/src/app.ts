@@ -211,7 +211,7 @@ export function notice(text: string): void {
 
 // Renders the page for the current hash. `reloading` keeps the keyboard focus on the
 // same control (found by id) instead of moving it to the page heading.
-export async function render(reloading: boolean, msg?: string): Promise<void> {
+export async function render(reloading: boolean, msg?: string, initial = false): Promise<void> {
 	if (current) {
 		current.abort()
 	}
@@ -267,7 +267,10 @@ export async function render(reloading: boolean, msg?: string): Promise<void> {
 	const again = focusId ? document.getElementById(focusId) : null
 	if (again) {
 		again.focus()
-	} else if (!reloading && h1) {
+	} else if (!reloading && !initial && h1) {
+		// After following a link the focus moves to the new content, as a page load
+		// would put it at the start; on the first load it stays at the top, so Tab
+		// reaches the skip link first.
 		h1.setAttribute('tabindex', '-1')
 		h1.focus({ preventScroll: true })
 	}
@@ -332,6 +335,19 @@ export async function act(ctl: HTMLElement, fn: () => Promise<string | void>): P
 	}
 }
 
+// A part of a page whose content loads after the page is shown, so that a slow or
+// failing lookup (DNS, for example) does not hold up or replace the rest of the page.
+// Its error is shown in its place.
+export function lazy(ctx: Ctx, load: () => Promise<Child>): HTMLElement {
+	const body = h('div', { class: 'lazy' }, h('p', { class: 'muted', role: 'status' }, 'Loading…'))
+	load().then(c => body.replaceChildren(h('div', {}, c)), e => {
+		if (!ctx.signal.aborted && !isAbort(e)) {
+			body.replaceChildren(h('p', { class: 'err', role: 'alert' }, errMessage(e)))
+		}
+	})
+	return body
+}
+
 // A form whose submission runs fn through act().
 export function form(attrs: { [k: string]: string }, fn: (f: HTMLFormElement) => Promise<string | void>, ...children: Child[]): HTMLFormElement {
 	const f: HTMLFormElement = h('form', {
@@ -344,9 +360,11 @@ export function form(attrs: { [k: string]: string }, fn: (f: HTMLFormElement) =>
 }
 
 // A button whose click runs fn through act(), after an optional confirmation.
-export function button(text: string, fn: () => Promise<string | void>, opts: { confirm?: string, class?: string, id?: string, title?: string } = {}): HTMLButtonElement {
+// The label names what the button acts on, for buttons repeated per row ("Remove"),
+// so screen readers and tests can tell them apart.
+export function button(text: string, fn: () => Promise<string | void>, opts: { confirm?: string, class?: string, id?: string, label?: string } = {}): HTMLButtonElement {
 	const b: HTMLButtonElement = h('button', {
-		type: 'button', class: opts.class, id: opts.id, title: opts.title, onclick: () => {
+		type: 'button', class: opts.class, id: opts.id, title: opts.label, 'aria-label': opts.label, onclick: () => {
 			if (opts.confirm && !window.confirm(opts.confirm)) {
 				return
 			}
@@ -387,5 +405,5 @@ export function start(): void {
 	if (lo) {
 		lo.addEventListener('click', () => { logout() })
 	}
-	render(false)
+	render(false, undefined, true)
 }

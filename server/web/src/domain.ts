@@ -2,7 +2,7 @@
 // and the live DNS check (CheckDomain) with progress and abandon.
 
 import * as api from '../../../generated/api'
-import { Ctx, form, field, button } from './app'
+import { Ctx, form, field, button, lazy } from './app'
 import { h, Child, link, section, table, domainName, domainFull, copyable, errMessage, isAbort, dl } from './dom'
 
 export function crumbs(...items: Child[]): HTMLElement {
@@ -27,7 +27,7 @@ export async function domainPage(ctx: Ctx, d: string) {
 			button('Remove', async () => {
 				await c.AddressRemove(addr)
 				ctx.reload('Address ' + addr + ' removed.')
-			}, { class: 'small danger', title: 'Remove address ' + addr, confirm: 'Remove address ' + addr + '? Mail to it will be rejected.' }),
+			}, { class: 'small danger', label: 'Remove address ' + addr, confirm: 'Remove address ' + addr + '? Mail to it will be rejected.' }),
 		]
 	})
 
@@ -67,13 +67,14 @@ export async function domainPage(ctx: Ctx, d: string) {
 }
 
 export async function dnsRecordsPage(ctx: Ctx, d: string) {
-	const records = await ctx.client.DomainRecords(d)
-	const lines = records || []
 	return [
 		domainCrumbs(d, h('span', {}, 'DNS records')),
 		h('h1', {}, 'DNS records for ', d),
 		h('p', {}, 'Add these records to the zone of ', d, '. Lines starting with ";" are notes. After publishing them, ', link('check the domain', 'domains', d, 'dnscheck'), '.'),
-		lines.length === 0 ? h('p', { class: 'muted' }, 'No records.') : copyable(lines.join('\n'), 'Copy all records'),
+		lazy(ctx, async () => {
+			const lines = (await ctx.client.DomainRecords(d)) || []
+			return lines.length === 0 ? h('p', { class: 'muted' }, 'No records.') : copyable(lines.join('\n'), 'Copy all records')
+		}),
 	]
 }
 

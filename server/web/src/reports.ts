@@ -215,11 +215,11 @@ async function suppressSection(ctx: Ctx, kind: string, fns: SuppressFns): Promis
 				button('Extend 31 days', async () => {
 					await fns.extend(s.ID, in31())
 					ctx.reload('Suppression of ' + s.ReportingAddress + ' extended.')
-				}, { class: 'small', title: 'Extend suppression of ' + s.ReportingAddress }),
+				}, { class: 'small', label: 'Extend suppression of ' + s.ReportingAddress }),
 				button('Remove', async () => {
 					await fns.remove(s.ID)
 					ctx.reload(s.ReportingAddress + ' removed from the suppress list.')
-				}, { class: 'small danger', title: 'Remove ' + s.ReportingAddress + ' from the suppress list' })),
+				}, { class: 'small danger', label: 'Remove ' + s.ReportingAddress + ' from the suppress list' })),
 		]), 'The suppress list is empty.'),
 		add)
 }
@@ -390,7 +390,7 @@ export async function tlsResultsPage(ctx: Ctx) {
 					button('Remove', async () => {
 						await c.TLSRPTRemoveResults(false, r.PolicyDomain, r.DayUTC)
 						ctx.reload('Results for ' + r.PolicyDomain + ' on ' + r.DayUTC + ' removed.')
-					}, { class: 'small danger', title: 'Remove results for ' + r.PolicyDomain + ' on ' + r.DayUTC, confirm: 'Remove the results for policy domain ' + r.PolicyDomain + ' on ' + r.DayUTC + '? No report will be sent for them.' }),
+					}, { class: 'small danger', label: 'Remove results for ' + r.PolicyDomain + ' on ' + r.DayUTC, confirm: 'Remove the results for policy domain ' + r.PolicyDomain + ' on ' + r.DayUTC + '? No report will be sent for them.' }),
 				]
 			}), 'No results.'),
 		suppress,

@@ -2,8 +2,8 @@
 // configuration files, DNSBL status and IP lookup.
 
 import * as api from '../../../generated/api'
-import { Ctx, form, field, button, act, notice } from './app'
-import { h, Child, section, table, dl, fmtTime, age, yesno, domainName, copyable, errMessage, isAbort } from './dom'
+import { Ctx, form, field, button, act, notice, lazy } from './app'
+import { h, Child, section, table, dl, fmtTime, age, yesno, domainName, copyable } from './dom'
 import { crumbs } from './domain'
 
 export async function mtastsPage(ctx: Ctx) {
@@ -230,7 +230,7 @@ export async function logLevelsPage(ctx: Ctx) {
 			pkg === '' ? null : button('Remove', async () => {
 				await c.LogLevelRemove(pkg)
 				ctx.reload('Log level of ' + pkg + ' removed; it uses the default now.')
-			}, { class: 'small danger', title: 'Remove log level of ' + pkg }),
+			}, { class: 'small danger', label: 'Remove log level of ' + pkg }),
 		]
 	})
 	const pkg = h('input', { name: 'package', id: 'loglevel-package', required: true, autocapitalize: 'off', spellcheck: 'false', placeholder: 'server::http' })
@@ -259,25 +259,13 @@ export async function configPage(ctx: Ctx) {
 	]
 }
 
-// A section whose content loads after the page is shown, so that a slow or failing
-// network lookup does not hold up (or break) the rest of the page.
-function lazySection(ctx: Ctx, title: string, load: () => Promise<Child>): HTMLElement {
-	const body = h('div', {}, h('p', { class: 'muted', role: 'status' }, 'Loading…'))
-	load().then(c => body.replaceChildren(h('div', {}, c)), e => {
-		if (!ctx.signal.aborted && !isAbort(e)) {
-			body.replaceChildren(h('p', { class: 'err', role: 'alert' }, errMessage(e)))
-		}
-	})
-	return section(title, body)
-}
-
 export async function networkPage(ctx: Ctx) {
 	const ip = h('input', { name: 'ip', id: 'lookup-ip', required: true, spellcheck: 'false', placeholder: '192.0.2.1' })
 	const out = h('div', { id: 'lookup-ip-result' })
 	return [
 		crumbs(h('span', {}, 'Network')),
 		h('h1', {}, 'DNS blocklists and IP lookup'),
-		lazySection(ctx, 'DNSBL status', async () => {
+		section('DNSBL status', lazy(ctx, async () => {
 			const st = await ctx.client.DNSBLStatus()
 			const ips = Object.keys(st || {}).sort()
 			if (ips.length === 0) {
@@ -288,7 +276,7 @@ export async function networkPage(ctx: Ctx) {
 				return h('div', {}, h('h3', {}, ipaddr), zones.length === 0 ? h('p', { class: 'muted' }, 'No blocklists configured.')
 					: table(['Blocklist', 'Status'], zones.map(([z, s]) => [z, h('span', { class: s === 'pass' ? 'ok' : 'err' }, s)])))
 			})
-		}),
+		})),
 		section('Reverse lookup',
 			form({ class: 'inline-form', 'aria-label': 'Look up IP' }, async () => {
 				out.replaceChildren()
