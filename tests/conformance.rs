@@ -16,6 +16,8 @@ use reqwest::Method;
 use sherpa_runtime::actix::Sherpa;
 use sherpa_runtime::{Bytes, Error, Int64s, Options, Timestamp, Uint64s};
 
+/// The generated test API; not every generated item is used by these tests.
+#[allow(dead_code)]
 mod testapi {
     include!(concat!(env!("OUT_DIR"), "/testapi.rs"));
 }
