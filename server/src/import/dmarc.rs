@@ -84,7 +84,15 @@ fn is_report_member(name: &str) -> bool {
 /// Parses one `<feedback>` document.
 pub(crate) fn parse_feedback(bytes: &[u8]) -> Result<api::DomainFeedback, String> {
     let text = decode(bytes)?;
-    let doc = roxmltree::Document::parse(&text).map_err(|e| format!("invalid XML: {e}"))?;
+    // A declaration must be the very first thing in XML, but some generators emit blank
+    // lines before it; skipping them loses nothing.
+    let trimmed = text.trim_start();
+    let text = if trimmed.starts_with("<?xml") {
+        trimmed
+    } else {
+        &text
+    };
+    let doc = roxmltree::Document::parse(text).map_err(|e| format!("invalid XML: {e}"))?;
     let root = doc.root_element();
     if root.tag_name().name() != "feedback" {
         return Err(format!(
@@ -721,6 +729,8 @@ mod tests {
         assert_eq!(f.policy_published.domain, "Example.COM");
         assert_eq!(f.from_domain, "b.example");
         assert!(f.records.is_empty());
+        let f = parse(&format!("\n\n<?xml version=\"1.0\"?>\n{}", doc(MD, PP, ""))).unwrap();
+        assert_eq!(f.report_metadata.report_id, "r1");
         let f = parse(&doc(MD, "<domain>example.com.</domain>", "")).unwrap();
         assert_eq!(f.domain, "example.com");
         let f = parse(&doc(

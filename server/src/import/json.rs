@@ -3,8 +3,10 @@
 //! A file holds a JSON array of `Evaluation`, `TLSResult` or `PolicyRecord` values exactly as
 //! the API returns them (so the output of `DMARCEvaluationsDomain`, `TLSRPTResults` or
 //! `MTASTSPolicies` can be imported elsewhere), optionally gzip-compressed. Decoding uses the
-//! generated types' serde; then the invariants mox's database enforces are checked, so a
-//! file that imports cannot break the queries over it.
+//! generated types' serde, after dropping `null` members so they read as zero values as in
+//! Go (mox writes `null` for empty lists, which the derives would reject); unknown fields are
+//! ignored. Then the invariants mox's database enforces are checked, so a file that imports
+//! cannot break the queries over it.
 
 use std::collections::HashSet;
 

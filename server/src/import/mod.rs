@@ -88,3 +88,99 @@ pub(crate) fn name_of(d: &api::Domain) -> &str {
         &d.unicode
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    //! Every parser on damaged versions of every fixture: each call must return, Ok or Err,
+    //! without panicking, and errors must name the file.
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import");
+
+    /// A small deterministic generator (xorshift64*), so failures are reproducible.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+    }
+
+    fn mutate(rng: &mut Rng, data: &[u8]) -> Vec<u8> {
+        let mut d = data.to_vec();
+        for _ in 0..1 + rng.below(4) {
+            match rng.below(5) {
+                0 if !d.is_empty() => {
+                    let i = rng.below(d.len());
+                    d[i] ^= 1 << rng.below(8);
+                }
+                1 => d.truncate(rng.below(d.len() + 1)),
+                2 => {
+                    let i = rng.below(d.len() + 1);
+                    let bytes = [b'<', b'>', b'"', b'\n', 0, 0xff, b'{', b'}', b'-', b'&'];
+                    d.insert(i, bytes[rng.below(bytes.len())]);
+                }
+                3 if !d.is_empty() => {
+                    let i = rng.below(d.len());
+                    let n = rng.below(d.len() - i + 1);
+                    d.drain(i..i + n);
+                }
+                _ => {
+                    let (a, b) = (rng.below(d.len() + 1), rng.below(d.len() + 1));
+                    let (a, b) = (a.min(b), a.max(b));
+                    let chunk = d[a..b].to_vec();
+                    let at = rng.below(d.len() + 1);
+                    d.splice(at..at, chunk);
+                }
+            }
+        }
+        d
+    }
+
+    #[test]
+    fn mutated_fixtures_never_panic() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut files: Vec<_> = std::fs::read_dir(FIXTURES)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 15, "fixtures missing: {files:?}");
+        let (mut ok, mut err) = (0, 0);
+        for path in &files {
+            let data = std::fs::read(path).unwrap();
+            for round in 0..300 {
+                let input = if round == 0 {
+                    data.clone()
+                } else {
+                    mutate(&mut rng, &data)
+                };
+                let results = [
+                    super::dmarc_reports("f", &input).map(|_| ()),
+                    super::tls_reports("f", &input).map(|_| ()),
+                    super::queue_message("a@example.org", "b@example.org", "f", &input).map(|_| ()),
+                    super::evaluations("f", &input).map(|_| ()),
+                    super::tls_results("f", &input).map(|_| ()),
+                    super::mtasts_policies("f", &input).map(|_| ()),
+                ];
+                for r in results {
+                    match r {
+                        Ok(()) => ok += 1,
+                        Err(e) => {
+                            assert_eq!(e.file(), "f");
+                            assert!(e.to_string().starts_with("f: "));
+                            err += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // Both outcomes happen: the mutations are neither all harmless nor all fatal.
+        assert!(ok > 100 && err > 100, "ok {ok}, err {err}");
+    }
+}

@@ -40,7 +40,7 @@ impl QueuedMessage {
     pub fn to_msg(&self, id: i64, now: Timestamp, sender_account: &str) -> api::Msg {
         api::Msg {
             id,
-            queued: now.clone(),
+            queued: now,
             sender_account: sender_account.to_string(),
             sender_localpart: self.sender_localpart.clone(),
             sender_domain: self.sender_domain.clone(),
@@ -426,7 +426,7 @@ mod tests {
         )
         .unwrap();
         let now: Timestamp = serde_json::from_str("\"2024-01-05T10:11:12Z\"").unwrap();
-        let msg = m.to_msg(7, now.clone(), "mjl");
+        let msg = m.to_msg(7, now, "mjl");
         assert_eq!(msg.id, 7);
         assert_eq!(msg.queued, now);
         assert_eq!(msg.next_attempt, now);
