@@ -9,21 +9,28 @@
 //! the wrapper sets AD on every outgoing query; the answer's header is kept in the lookup's
 //! message and read back here.
 //!
+//! Queries go straight to hickory's name-server pool (with its retries, UDP→TCP fallback and
+//! server selection) rather than through `Resolver`: the resolver front end answers
+//! `localhost` and `127.in-addr.arpa` names itself (RFC 6761) and keeps a cache, while the
+//! checks must ask the upstream every time, including for reverse names of loopback
+//! addresses.
+//!
 //! Errors are rendered like Go's `net.DNSError` (`lookup <name>: no such host`), since mox's
 //! messages embed them, and carry a kind so callers can tell "not found" from temporary
 //! failures.
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::xfer::{DnsExchange, DnsHandle};
+use hickory_resolver::net::xfer::{DnsExchange, DnsHandle, FirstAnswer, RetryDnsHandle};
 use hickory_resolver::net::{DnsError, NetError};
-use hickory_resolver::proto::op::{DnsRequest, ResponseCode};
+use hickory_resolver::proto::op::{DnsRequest, DnsRequestOptions, Query, ResponseCode};
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
-use hickory_resolver::{ConnectionProvider, PoolContext, Resolver as HResolver};
+use hickory_resolver::{ConnectionProvider, NameServerPool, PoolContext, TlsConfig};
 
 use crate::config::DnsSettings;
 
@@ -225,7 +232,7 @@ pub fn parse_upstreams(s: &str) -> Result<Vec<SocketAddr>, String> {
 
 /// The checks' resolver.
 pub struct Resolver {
-    inner: HResolver<AdProvider>,
+    inner: RetryDnsHandle<NameServerPool<AdProvider>>,
     /// A plain tokio resolver on the same upstreams, for mail-auth's SPF evaluation.
     pub spf: mail_auth::MessageAuthenticator,
 }
@@ -234,10 +241,10 @@ impl Resolver {
     /// Builds a resolver from the settings; nothing is cached between calls.
     pub fn new(s: &DnsSettings) -> Result<Resolver, String> {
         let (config, opts) = resolver_config(s)?;
-        let inner = HResolver::builder_with_config(config.clone(), AdProvider::default())
-            .with_options(opts.clone())
-            .build()
-            .map_err(|e| format!("creating resolver: {e}"))?;
+        let tls = TlsConfig::new().map_err(|e| format!("creating resolver: {e}"))?;
+        let cx = Arc::new(PoolContext::new(opts.clone(), tls));
+        let pool = NameServerPool::from_config(config.name_servers().to_vec(), cx, AdProvider::default());
+        let inner = RetryDnsHandle::new(pool, opts.attempts);
         let spf = mail_auth::MessageAuthenticator::new(config, opts)
             .map_err(|e| format!("creating resolver: {e}"))?;
         Ok(Resolver { inner, spf })
@@ -250,11 +257,12 @@ impl Resolver {
         if !n.is_fqdn() {
             return Err(DnsErr::new(ErrKind::Permanent, name, "name is not absolute"));
         }
-        match self.inner.lookup(n, rtype).await {
+        let q = Query::query(n, rtype);
+        match self.inner.lookup(q, DnsRequestOptions::default()).first_answer().await {
             Ok(l) => {
-                let authentic = l.message().metadata.authentic_data;
+                let authentic = l.metadata.authentic_data;
                 let records: Vec<RData> = l
-                    .answers()
+                    .answers
                     .iter()
                     .filter(|r| r.record_type() == rtype)
                     .map(|r| r.data.clone())
