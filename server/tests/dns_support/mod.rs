@@ -408,6 +408,8 @@ pub struct Options {
     pub upstream: Option<SocketAddr>,
     pub dns_timeout: &'static str,
     pub deadline: &'static str,
+    /// DNSBL zones of the public listener, as TOML strings.
+    pub dnsbls: &'static str,
 }
 
 impl Default for Options {
@@ -420,6 +422,7 @@ impl Default for Options {
             upstream: None,
             dns_timeout: "2s",
             deadline: "20s",
+            dnsbls: "",
         }
     }
 }
@@ -470,7 +473,7 @@ public = ["{ecdsa}", "{rsa}"]
 [Listeners.public]
 IPs = ["{IP}"]
 TLS = true
-SMTP = {{ Enabled = true, DNSBLs = [] }}
+SMTP = {{ Enabled = true, DNSBLs = [{dnsbls}] }}
 Submission = {{ Enabled = true }}
 Submissions = {{ Enabled = true }}
 IMAP = {{ Enabled = true }}
@@ -484,6 +487,7 @@ MTASTSHTTPS = {{ Enabled = true }}
             ecdsa = fixture_path("host-ecdsap256.pem").display(),
             rsa = fixture_path("host-rsa2048.pem").display(),
             extra = o.extra_config,
+            dnsbls = o.dnsbls,
         );
         let cfg_path = dir.path().join("config.toml");
         std::fs::write(&cfg_path, config).unwrap();
