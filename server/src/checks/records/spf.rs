@@ -241,7 +241,9 @@ pub fn record_text(r: &SPFRecord) -> String {
             s.push_str(&format!("/{n}"));
         }
         if let Some(n) = d.ip6_cidr_len {
-            s.push_str(&format!("//{n}"));
+            // ip6 takes one slash; a and mx use "//" for their IPv6 prefix length.
+            let sep = if d.mechanism == "ip6" { "/" } else { "//" };
+            s.push_str(&format!("{sep}{n}"));
         }
     }
     if !r.redirect.is_empty() {
