@@ -1724,56 +1724,167 @@ function sherpaDefaultBaseURL(api: string): string {
 	return loc.protocol + '//' + loc.host + dir + api + '/'
 }
 
-// What the verifier knows about a named type, computed once per types table.
+// The verifier works on typewords compiled into trees of nodes, once per types table,
+// so that verifying a value switches on small integers instead of parsing typewords
+// for every value (a 10,000-element result has a quarter million values).
+const SherpaKind = {
+	Any: 0, Bool: 1, Int: 2, Float: 3, Int64s: 4, String: 5, Timestamp: 6,
+	Nullable: 7, List: 8, Map: 9, Named: 10, Bad: 11,
+} as const
+
+interface SherpaNode {
+	kind: number
+	// The typeword, for messages.
+	word: string
+	// Integer range (Int), or whether unsigned (Int64s, through min >= 0).
+	min: number
+	max: number
+	// Nullable, List, Map: the element type.
+	elem: SherpaNode | null
+	// Named: the type, resolved on first use (types may refer to themselves).
+	named: SherpaNamed | null | undefined
+	// Bad: the error message.
+	message: string
+}
+
+// What the verifier knows about a named type.
 interface SherpaNamed {
 	kind: 'struct' | 'strings' | 'ints'
-	fields: { name: string, typewords: string[], proto: boolean }[]
+	fields: { name: string, node: SherpaNode, proto: boolean }[]
 	fieldNames: globalThis.Set<string>
 	// Allowed values; null when any value of the base type is allowed.
 	values: globalThis.Set<string | number> | null
 }
 
-const sherpaNamedCache = new globalThis.WeakMap<object, globalThis.Map<string, SherpaNamed | null>>()
-
-function sherpaNamedMap(types: SherpadocTypenameMap): globalThis.Map<string, SherpaNamed | null> {
-	let m = sherpaNamedCache.get(types)
-	if (!m) {
-		m = new globalThis.Map()
-		sherpaNamedCache.set(types, m)
-	}
-	return m
+// Per types table: compiled typeword lists (by their text) and named types.
+interface SherpaCompiled {
+	nodes: globalThis.Map<string, SherpaNode>
+	named: globalThis.Map<string, SherpaNamed | null>
+	types: SherpadocTypenameMap
+	intsTypes: { [typename: string]: boolean }
 }
 
-function sherpaNamedInfo(c: SherpaVerifyContext, name: string): SherpaNamed | null {
-	const m = c.named
-	const types = c.types
-	let info = m.get(name)
+const sherpaCompiledCache = new globalThis.WeakMap<object, SherpaCompiled>()
+
+function sherpaCompiled(types: SherpadocTypenameMap, intsTypes: { [typename: string]: boolean }): SherpaCompiled {
+	let cc = sherpaCompiledCache.get(types)
+	if (!cc) {
+		cc = { nodes: new globalThis.Map(), named: new globalThis.Map(), types: types, intsTypes: intsTypes }
+		sherpaCompiledCache.set(types, cc)
+	}
+	return cc
+}
+
+const sherpaIntRanges: { [word: string]: [number, number] } = {
+	int8: [-128, 127],
+	uint8: [0, 255],
+	int16: [-32768, 32767],
+	uint16: [0, 65535],
+	int32: [-2147483648, 2147483647],
+	uint32: [0, 4294967295],
+	int64: [-globalThis.Number.MAX_SAFE_INTEGER, globalThis.Number.MAX_SAFE_INTEGER],
+	uint64: [0, globalThis.Number.MAX_SAFE_INTEGER],
+}
+
+function sherpaNode(kind: number, word: string): SherpaNode {
+	return { kind: kind, word: word, min: 0, max: 0, elem: null, named: undefined, message: '' }
+}
+
+// Compiles typewords[i:] into a node. Malformed typewords become Bad nodes, which fail
+// only when a value is verified against them.
+function sherpaCompile(tw: string[], i: number): SherpaNode {
+	const w = tw[i]
+	if (typeof w !== 'string') {
+		const n = sherpaNode(SherpaKind.Bad, '')
+		n.message = 'bad typewords'
+		return n
+	}
+	if (w === 'nullable' || w === '[]' || w === '{}') {
+		const n = sherpaNode(w === 'nullable' ? SherpaKind.Nullable : w === '[]' ? SherpaKind.List : SherpaKind.Map, w)
+		n.elem = sherpaCompile(tw, i + 1)
+		return n
+	}
+	if (i !== tw.length - 1) {
+		const n = sherpaNode(SherpaKind.Bad, w)
+		n.message = 'got ' + sherpaFormat(tw.slice(i + 1)) + ', expected empty typewords'
+		return n
+	}
+	switch (w) {
+		case 'any':
+			return sherpaNode(SherpaKind.Any, w)
+		case 'bool':
+			return sherpaNode(SherpaKind.Bool, w)
+		case 'int8':
+		case 'uint8':
+		case 'int16':
+		case 'uint16':
+		case 'int32':
+		case 'uint32':
+		case 'int64':
+		case 'uint64': {
+			const n = sherpaNode(SherpaKind.Int, w)
+			n.min = sherpaIntRanges[w][0]
+			n.max = sherpaIntRanges[w][1]
+			return n
+		}
+		case 'float32':
+		case 'float64': {
+			const n = sherpaNode(SherpaKind.Float, w)
+			n.max = w === 'float32' ? 3.4028234663852886e38 : globalThis.Number.MAX_VALUE
+			return n
+		}
+		case 'int64s':
+		case 'uint64s': {
+			const n = sherpaNode(SherpaKind.Int64s, w)
+			n.min = w === 'uint64s' ? 0 : -1
+			return n
+		}
+		case 'string':
+			return sherpaNode(SherpaKind.String, w)
+		case 'timestamp':
+			return sherpaNode(SherpaKind.Timestamp, w)
+	}
+	return sherpaNode(SherpaKind.Named, w)
+}
+
+// The compiled node for a typeword list, cached by its text.
+function sherpaCompileCached(cc: SherpaCompiled, tw: string[]): SherpaNode {
+	const key = globalThis.Array.isArray(tw) ? globalThis.JSON.stringify(tw) : ''
+	let n = cc.nodes.get(key)
+	if (!n) {
+		n = sherpaCompile(globalThis.Array.isArray(tw) ? tw : [], 0)
+		cc.nodes.set(key, n)
+	}
+	return n
+}
+
+function sherpaNamedInfo(cc: SherpaCompiled, name: string): SherpaNamed | null {
+	let info = cc.named.get(name)
 	if (info !== undefined) {
 		return info
 	}
 	info = null
+	const types = cc.types
 	const t = globalThis.Object.prototype.hasOwnProperty.call(types, name) ? types[name] : undefined
 	if (t && 'Fields' in t) {
-		const fields = (t.Fields || []).map(f => ({ name: f.Name, typewords: f.Typewords, proto: f.Name === '__proto__' }))
+		const fields = (t.Fields || []).map(f => ({ name: f.Name, node: sherpaCompileCached(cc, f.Typewords), proto: f.Name === '__proto__' }))
 		info = { kind: 'struct', fields: fields, fieldNames: new globalThis.Set(fields.map(f => f.name)), values: null }
 	} else if (t && 'Values' in t) {
 		const values: (string | number)[] = (t.Values || []).map(v => v.Value)
-		const isInts = values.length > 0 ? typeof values[0] === 'number' : !!c.intsTypes[name]
+		const isInts = values.length > 0 ? typeof values[0] === 'number' : !!cc.intsTypes[name]
 		info = { kind: isInts ? 'ints' : 'strings', fields: [], fieldNames: new globalThis.Set(), values: values.length > 0 ? new globalThis.Set(values) : null }
 	}
-	m.set(name, info)
+	cc.named.set(name, info)
 	return info
 }
 
 interface SherpaVerifyContext {
-	named: globalThis.Map<string, SherpaNamed | null>
+	compiled: SherpaCompiled
 	// Convert objects and arrays in place instead of copying them: only for values
 	// nobody else holds, i.e. a freshly parsed response.
 	inPlace: boolean
 	toJS: boolean
 	allowUnknownKeys: boolean
-	types: SherpadocTypenameMap
-	intsTypes: { [typename: string]: boolean }
 	slicesNullable: boolean
 	mapsNullable: boolean
 	nullableOptional: boolean
@@ -1834,19 +1945,6 @@ function sherpaSetKey(r: { [key: string]: any }, k: string, v: unknown): void {
 		r[k] = v
 	}
 }
-
-const sherpaIntRanges: { [word: string]: [number, number] } = {
-	int8: [-128, 127],
-	uint8: [0, 255],
-	int16: [-32768, 32767],
-	uint16: [0, 65535],
-	int32: [-2147483648, 2147483647],
-	uint32: [0, 4294967295],
-	int64: [-globalThis.Number.MAX_SAFE_INTEGER, globalThis.Number.MAX_SAFE_INTEGER],
-	uint64: [0, globalThis.Number.MAX_SAFE_INTEGER],
-}
-
-const sherpaFloat32Max = 3.4028234663852886e38
 
 // int64s/uint64s in string form: plain decimal (Go's strconv rules), within the type's range.
 function sherpaDecimalInRange(s: string, unsigned: boolean): boolean {
@@ -1933,18 +2031,14 @@ function sherpaParseTimestamp(s: string): number {
 	return ((days * 24 + hour) * 60 + minute - offset) * 60000 + second * 1000 + msec
 }
 
-function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): any {
-	const w = tw[i]
-	if (typeof w !== 'string') {
-		throw sherpaFail('bad typewords')
-	}
-	switch (w) {
-		case 'nullable':
+function sherpaVerify(v: any, n: SherpaNode, c: SherpaVerifyContext): any {
+	switch (n.kind) {
+		case SherpaKind.Nullable:
 			if (v === null || (v === undefined && c.nullableOptional)) {
 				return v
 			}
-			return sherpaVerify(v, tw, i + 1, c)
-		case '[]': {
+			return sherpaVerify(v, n.elem as SherpaNode, c)
+		case SherpaKind.List: {
 			if ((v === null && c.slicesNullable) || (v === undefined && c.slicesNullable && c.nullableOptional)) {
 				return v
 			}
@@ -1953,13 +2047,14 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 			}
 			// A copy, in which only converted elements are replaced: cheaper than building
 			// a new array element by element.
-			const n = v.length
+			const elem = n.elem as SherpaNode
+			const len = v.length
 			const r = c.inPlace ? v : v.slice()
 			let k = 0
 			try {
-				for (; k < n; k++) {
+				for (; k < len; k++) {
 					const e = v[k]
-					const x = sherpaVerify(e, tw, i + 1, c)
+					const x = sherpaVerify(e, elem, c)
 					if (x !== e) {
 						r[k] = x
 					}
@@ -1969,19 +2064,20 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 			}
 			return r
 		}
-		case '{}': {
+		case SherpaKind.Map: {
 			if ((v === null && c.mapsNullable) || (v === undefined && c.mapsNullable && c.nullableOptional)) {
 				return v
 			}
 			if (!sherpaIsObject(v)) {
 				throw sherpaFail('got ' + sherpaFormat(v) + ', expected object')
 			}
+			const elem = n.elem as SherpaNode
 			const r: { [key: string]: any } = c.inPlace ? v : { ...v }
 			for (const k of globalThis.Object.keys(v)) {
 				const e = v[k]
 				let x: any
 				try {
-					x = sherpaVerify(e, tw, i + 1, c)
+					x = sherpaVerify(e, elem, c)
 				} catch (err) {
 					throw sherpaAddPath(err, '.' + k)
 				}
@@ -1991,50 +2087,34 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 			}
 			return r
 		}
-	}
-	if (i !== tw.length - 1) {
-		throw sherpaFail('got ' + sherpaFormat(tw.slice(i + 1)) + ', expected empty typewords')
-	}
-	switch (w) {
-		case 'any':
+		case SherpaKind.Any:
 			return v
-		case 'bool':
+		case SherpaKind.Bool:
 			if (typeof v !== 'boolean') {
 				throw sherpaFail('got ' + sherpaFormat(v) + ', expected bool')
 			}
 			return v
-		case 'int8':
-		case 'uint8':
-		case 'int16':
-		case 'uint16':
-		case 'int32':
-		case 'uint32':
-		case 'int64':
-		case 'uint64': {
+		case SherpaKind.Int:
 			if (typeof v !== 'number' || !globalThis.Number.isInteger(v)) {
 				throw sherpaFail('got ' + sherpaFormat(v) + ', expected integer')
 			}
-			const [min, max] = sherpaIntRanges[w]
-			if (v < min || v > max) {
-				if (w === 'int64' || (w === 'uint64' && v > 0)) {
-					throw sherpaFail('got ' + sherpaFormat(v) + ', expected ' + w + ' within ' + (w === 'int64' ? '-' + max : '0') + '..' + max + ' (larger integers lose precision in JavaScript)')
+			if (v < n.min || v > n.max) {
+				if (n.word === 'int64' || (n.word === 'uint64' && v > 0)) {
+					throw sherpaFail('got ' + sherpaFormat(v) + ', expected ' + n.word + ' within ' + n.min + '..' + n.max + ' (larger integers lose precision in JavaScript)')
 				}
-				throw sherpaFail('got ' + sherpaFormat(v) + ', expected ' + w + ' in range ' + min + '..' + max)
+				throw sherpaFail('got ' + sherpaFormat(v) + ', expected ' + n.word + ' in range ' + n.min + '..' + n.max)
 			}
 			return v
-		}
-		case 'float32':
-		case 'float64':
+		case SherpaKind.Float:
 			if (typeof v !== 'number') {
 				throw sherpaFail('got ' + sherpaFormat(v) + ', expected float')
 			}
-			if (!c.toJS && (!globalThis.Number.isFinite(v) || (w === 'float32' && globalThis.Math.abs(v) > sherpaFloat32Max))) {
-				throw sherpaFail('got ' + sherpaFormat(v) + ', expected finite ' + w)
+			if (!c.toJS && !(v >= -n.max && v <= n.max)) {
+				throw sherpaFail('got ' + sherpaFormat(v) + ', expected finite ' + n.word)
 			}
 			return v
-		case 'int64s':
-		case 'uint64s': {
-			const unsigned = w === 'uint64s'
+		case SherpaKind.Int64s: {
+			const unsigned = n.min === 0
 			if (typeof v === 'number' && globalThis.Number.isSafeInteger(v) && (!unsigned || v >= 0)) {
 				return '' + v
 			}
@@ -2043,12 +2123,12 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 			}
 			throw sherpaFail('got ' + sherpaFormat(v) + ', expected integer fitting in float without precision loss, or string of ' + (unsigned ? 'uint64' : 'int64') + ' decimal digits')
 		}
-		case 'string':
+		case SherpaKind.String:
 			if (typeof v !== 'string') {
 				throw sherpaFail('got ' + sherpaFormat(v) + ', expected string')
 			}
 			return v
-		case 'timestamp':
+		case SherpaKind.Timestamp:
 			if (c.toJS) {
 				if (typeof v !== 'string') {
 					throw sherpaFail('got ' + sherpaFormat(v) + ', expected string, with timestamp')
@@ -2073,29 +2153,81 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 				}
 			}
 			return (v as globalThis.Date).toISOString()
+		case SherpaKind.Bad:
+			throw sherpaFail(n.message)
 	}
-	const info = sherpaNamedInfo(c, w)
+	let info = n.named
+	if (info === undefined) {
+		info = n.named = sherpaNamedInfo(c.compiled, n.word)
+	}
 	if (!info) {
-		throw sherpaFail('unknown type ' + w)
+		throw sherpaFail('unknown type ' + n.word)
 	}
 	if (v === null) {
-		throw sherpaFail('bad value null for named type ' + w)
+		throw sherpaFail('bad value null for named type ' + n.word)
 	}
 	if (info.kind === 'struct') {
 		if (!sherpaIsObject(v)) {
-			throw sherpaFail('bad value ' + sherpaFormat(v) + ' for struct ' + w)
+			throw sherpaFail('bad value ' + sherpaFormat(v) + ' for struct ' + n.word)
 		}
 		// A copy of the object (fast for objects from JSON.parse), in which converted
 		// fields are replaced and, rarely, unknown keys removed.
 		const r: { [key: string]: any } = c.inPlace ? v : { ...v }
 		const fields = info.fields
+		const nfields = fields.length
+		// Fast path: the keys are exactly the fields, in order, as Go writes them. The
+		// for-in loop reads values through V8's enum cache instead of a lookup by name.
+		let j = 0
+		let inOrder = true
+		// Converted values, stored only once the fast path is known to apply: the
+		// general case below must see the original values.
+		let converted: [string, any][] | null = null
+		for (const k in v) {
+			if (j >= nfields || k !== fields[j].name) {
+				inOrder = false
+				break
+			}
+			const e = v[k]
+			if (e === undefined) {
+				inOrder = false
+				break
+			}
+			const fn = fields[j].node
+			const kind = fn.kind
+			j++
+			// Values that need neither conversion nor a function call.
+			if (kind === SherpaKind.String ? typeof e === 'string' : kind === SherpaKind.Bool ? typeof e === 'boolean' : kind === SherpaKind.Int && typeof e === 'number' && e >= fn.min && e <= fn.max && globalThis.Number.isInteger(e)) {
+				continue
+			}
+			let x: any
+			try {
+				x = sherpaVerify(e, fn, c)
+			} catch (err) {
+				throw sherpaAddPath(err, '.' + k)
+			}
+			if (x !== e) {
+				if (!converted) {
+					converted = []
+				}
+				converted.push([k, x])
+			}
+		}
+		if (inOrder && j === nfields) {
+			if (converted) {
+				for (const [k, x] of converted) {
+					sherpaSetKey(r, k, x)
+				}
+			}
+			return r
+		}
+		// General case: any order, absent fields, unknown keys.
 		let present = 0
-		for (let j = 0; j < fields.length; j++) {
-			const f = fields[j]
+		for (let jj = 0; jj < nfields; jj++) {
+			const f = fields[jj]
 			const e = f.proto && !globalThis.Object.prototype.hasOwnProperty.call(v, f.name) ? undefined : v[f.name]
 			let x: any
 			try {
-				x = sherpaVerify(e, f.typewords, 0, c)
+				x = sherpaVerify(e, f.node, c)
 			} catch (err) {
 				throw sherpaAddPath(err, '.' + f.name)
 			}
@@ -2116,7 +2248,7 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 			for (const k of globalThis.Object.keys(v)) {
 				if (!info.fieldNames.has(k)) {
 					if (!c.allowUnknownKeys) {
-						throw sherpaFail('unknown key ' + sherpaFormat(k) + ' for struct ' + w)
+						throw sherpaFail('unknown key ' + sherpaFormat(k) + ' for struct ' + n.word)
 					}
 					delete r[k]
 				} else if (v[k] === undefined) {
@@ -2129,18 +2261,18 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 	}
 	if (info.kind === 'strings') {
 		if (typeof v !== 'string') {
-			throw sherpaFail('mistyped value ' + sherpaFormat(v) + ' for named strings ' + w)
+			throw sherpaFail('mistyped value ' + sherpaFormat(v) + ' for named strings ' + n.word)
 		}
 		if (info.values && !info.values.has(v)) {
-			throw sherpaFail('unknown value ' + sherpaFormat(v) + ' for named strings ' + w)
+			throw sherpaFail('unknown value ' + sherpaFormat(v) + ' for named strings ' + n.word)
 		}
 		return v
 	}
 	if (typeof v !== 'number' || !globalThis.Number.isSafeInteger(v)) {
-		throw sherpaFail('mistyped value ' + sherpaFormat(v) + ' for named ints ' + w)
+		throw sherpaFail('mistyped value ' + sherpaFormat(v) + ' for named ints ' + n.word)
 	}
 	if (info.values && !info.values.has(v)) {
-		throw sherpaFail('unknown value ' + sherpaFormat(v) + ' for named ints ' + w)
+		throw sherpaFail('unknown value ' + sherpaFormat(v) + ' for named ints ' + n.word)
 	}
 	return v
 }
@@ -2150,19 +2282,18 @@ function sherpaVerify(v: any, tw: string[], i: number, c: SherpaVerifyContext): 
 // are copied with only their declared fields. Throws an Error whose message starts
 // with the path of the offending value ("params[0].Field[2]: got ..., expected ...").
 function sherpaVerifyArg(path: string, v: any, typewords: string[], toJS: boolean, allowUnknownKeys: boolean, types: SherpadocTypenameMap, intsTypes: { [typename: string]: boolean }, opts: ClientOptions, inPlace?: boolean): any {
+	const compiled = sherpaCompiled(types, intsTypes)
 	const c: SherpaVerifyContext = {
-		named: sherpaNamedMap(types),
+		compiled: compiled,
 		inPlace: !!inPlace,
 		toJS: toJS,
 		allowUnknownKeys: allowUnknownKeys,
-		types: types,
-		intsTypes: intsTypes,
 		slicesNullable: !!opts.slicesNullable,
 		mapsNullable: !!opts.mapsNullable,
 		nullableOptional: !!opts.nullableOptional,
 	}
 	try {
-		return sherpaVerify(v, typewords, 0, c)
+		return sherpaVerify(v, sherpaCompileCached(compiled, typewords), c)
 	} catch (err) {
 		if (err && typeof err === 'object' && (err as SherpaVerifyFailure).sherpaVerifyFailure) {
 			const f = err as SherpaVerifyFailure
