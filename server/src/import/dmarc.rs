@@ -285,7 +285,9 @@ const SYNTHETIC_REPORTERS: [(&str, &str); 5] = [
     ("Reporter Example", "dmarc@reporter.example"),
 ];
 
-/// Policy domains used by [`synthetic_dmarc_xml`].
+/// Policy domains used by [`synthetic_dmarc_xml`] (as they appear in the XML; the last is
+/// stored as `münchen.example`).
+#[doc(hidden)]
 pub const SYNTHETIC_DOMAINS: [&str; 4] = [
     "example.com",
     "example.org",

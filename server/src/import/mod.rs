@@ -33,7 +33,7 @@ mod xmltext;
 
 use std::fmt;
 
-pub use dmarc::{dmarc_reports, synthetic_dmarc_xml};
+pub use dmarc::{SYNTHETIC_DOMAINS, dmarc_reports, synthetic_dmarc_xml};
 pub use json::{evaluations, mtasts_policies, tls_results};
 pub use queue::{QueuedMessage, queue_message};
 pub use tlsrpt::{TlsReportImport, synthetic_tls_report_json, tls_reports};
