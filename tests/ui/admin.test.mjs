@@ -380,6 +380,7 @@ test('every other page loads and its actions work', async () => {
 	assert.equal(await page.locator('code', { hasText: 'server::http' }).count(), 0)
 
 	await go(page, '#dmarc/evaluations')
+	await heading(page, 'DMARC evaluations').waitFor()
 	await page.getByLabel('Reporting address').fill('dmarc@example.net')
 	await page.getByRole('button', { name: 'Add', exact: true }).click()
 	await page.locator('#notice', { hasText: 'dmarc@example.net added to the suppress list.' }).waitFor()
@@ -389,6 +390,7 @@ test('every other page loads and its actions work', async () => {
 	await page.getByText('The suppress list is empty.').waitFor()
 
 	await go(page, '#tlsrpt/results')
+	await heading(page, 'TLS results').waitFor()
 	const removeButtons = page.getByRole('button', { name: /^Remove results for / })
 	const before = await removeButtons.count()
 	assert.ok(before > 0)

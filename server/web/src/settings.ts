@@ -3,7 +3,7 @@
 
 import * as api from '../../../generated/api'
 import { Ctx, form, field, button, act, notice, lazy } from './app'
-import { h, Child, section, table, dl, fmtTime, age, yesno, domainName, copyable } from './dom'
+import { h, Child, section, table, dl, fmtTime, age, yesno, domainName, copyable, errMessage } from './dom'
 import { crumbs } from './domain'
 
 export async function mtastsPage(ctx: Ctx) {
@@ -128,7 +128,14 @@ export async function webserverPage(ctx: Ctx) {
 						WebDomainRedirects: redirects.map(r => [r.from.trim(), r.to.trim()]),
 						WebHandlers: handlers,
 					}
-					old = await ctx.client.WebserverConfigSave(old, newConf)
+					try {
+						old = await ctx.client.WebserverConfigSave(old, newConf)
+					} catch (err) {
+						if (/config has changed/.test(errMessage(err))) {
+							throw new Error(errMessage(err) + '. It was saved elsewhere after you loaded it; your changes are not saved. Use "Discard changes and reload" to see the current configuration, then make your changes again.')
+						}
+						throw err
+					}
 					load(old)
 					draw('webserver-save')
 					notice('Web server configuration saved.')
