@@ -7,6 +7,7 @@
 //   CHROMIUM    the browser (default /usr/bin/chromium)
 
 import { spawn, spawnSync } from 'node:child_process'
+import { createSocket } from 'node:dgram'
 import { mkdtempSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
@@ -42,9 +43,44 @@ function cli(dataDir, configFile, args, input) {
 	return r.stdout
 }
 
+// A DNS server on loopback that knows no names: it answers every query with
+// NXDOMAIN. The server's DNS functions (DomainRecords, CheckDomain, LookupIP, DNSBL
+// status) then run for real and quickly, without the outside network.
+export async function startEmptyDNS() {
+	const sock = createSocket('udp4')
+	let queries = 0
+	sock.on('message', (msg, rinfo) => {
+		if (msg.length < 12) {
+			return
+		}
+		queries++
+		// The question section ends after the name (labels up to a zero byte) and
+		// the 4 bytes of type and class.
+		let i = 12
+		while (i < msg.length && msg[i] !== 0) {
+			i += msg[i] + 1
+		}
+		const end = Math.min(i + 5, msg.length)
+		const resp = Buffer.alloc(end)
+		msg.copy(resp, 0, 0, end)
+		resp[2] = 0x84 | (msg[2] & 0x01) // response, authoritative, keep RD
+		resp[3] = 0x80 | 3 // recursion available, NXDOMAIN
+		resp.writeUInt16BE(1, 4) // one question
+		resp.writeUInt16BE(0, 6)
+		resp.writeUInt16BE(0, 8)
+		resp.writeUInt16BE(0, 10)
+		sock.send(resp, rinfo.port, rinfo.address)
+	})
+	await new Promise(r => sock.bind(0, '127.0.0.1', r))
+	// Never the reason the test process stays alive.
+	sock.unref()
+	return { addr: '127.0.0.1:' + sock.address().port, stop: () => sock.close(), queries: () => queries }
+}
+
 // Prepares a data directory like an administrator would, then starts the server on a
 // free loopback port. Returns { base, stop, dataDir, log }.
 export async function startServer() {
+	const dns = await startEmptyDNS()
 	const dir = mkdtempSync(join(tmpdir(), 'admin-ui-'))
 	const dataDir = join(dir, 'data')
 	const configFile = join(dir, 'server.toml')
@@ -53,6 +89,10 @@ export async function startServer() {
 		'[Transports.relay.Submissions]',
 		'Host = "smtp.example.net"',
 		'Port = 465',
+		'[DNS]',
+		'Upstream = "' + dns.addr + '"',
+		'Timeout = "2s"',
+		'Attempts = 1',
 		'',
 	].join('\n'))
 	cli(dataDir, configFile, ['set-admin-password'], password + '\n')
@@ -92,9 +132,10 @@ export async function startServer() {
 				proc.kill('SIGKILL')
 			}
 		}
+		dns.stop()
 		rmSync(dir, { recursive: true, force: true })
 	}
-	return { base, stop, dataDir, log: () => log }
+	return { base, stop, dataDir, log: () => log, dnsQueries: dns.queries }
 }
 
 export async function launchBrowser() {
