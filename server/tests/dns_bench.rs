@@ -31,8 +31,14 @@ async fn bench_check_domain() {
     wall.sort();
     sums.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("CheckDomain over {runs} runs: wall median {:.2} ms (min {:.2}, max {:.2}); sum of sub-check times median {:.2} ms; overlap factor {:.1}x",
-        ms(wall[runs / 2]), ms(wall[0]), ms(wall[runs - 1]), ms(sums[runs / 2]), ms(sums[runs / 2]) / ms(wall[runs / 2]));
+    println!(
+        "CheckDomain over {runs} runs: wall median {:.2} ms (min {:.2}, max {:.2}); sum of sub-check times median {:.2} ms; overlap factor {:.1}x",
+        ms(wall[runs / 2]),
+        ms(wall[0]),
+        ms(wall[runs - 1]),
+        ms(sums[runs / 2]),
+        ms(sums[runs / 2]) / ms(wall[runs / 2])
+    );
     for (name, total) in per {
         println!("  {name:<13} mean {:.2} ms", ms(total) / runs as f64);
     }

@@ -60,7 +60,8 @@ async fn mx_without_address() {
 #[tokio::test]
 async fn spf_without_the_host() {
     let f = Fixture::new("spfnohost.test").await;
-    f.zones().set_txt("spfnohost.test", "v=spf1 ip4:192.0.2.1 -all");
+    f.zones()
+        .set_txt("spfnohost.test", "v=spf1 ip4:192.0.2.1 -all");
     let r = expect(&f, &[
         "SPF error: IP \"127.0.0.1\" does not pass domain SPF evaluation, status not \"pass\" but \"fail\" (explanation \"\").",
     ]).await;
@@ -77,7 +78,8 @@ async fn spf_without_the_host() {
 async fn spf_permerror() {
     let f = Fixture::new("spfperm.test").await;
     // The include target has no SPF record: a permanent error during evaluation.
-    f.zones().set_txt("spfperm.test", "v=spf1 include:nospf.spfperm.test -all");
+    f.zones()
+        .set_txt("spfperm.test", "v=spf1 include:nospf.spfperm.test -all");
     expect(&f, &[
         "SPF error: IP \"127.0.0.1\" does not pass domain SPF evaluation, status not \"pass\" but \"permerror\" (explanation \"\").",
     ]).await;
@@ -86,7 +88,8 @@ async fn spf_permerror() {
 #[tokio::test]
 async fn spf_syntax_error() {
     let f = Fixture::new("spfsyntax.test").await;
-    f.zones().set_txt("spfsyntax.test", "v=spf1 ip4:127.0.0.1 bogus:x -all");
+    f.zones()
+        .set_txt("spfsyntax.test", "v=spf1 ip4:127.0.0.1 bogus:x -all");
     let r = expect(&f, &[
         "SPF error: Looking up domain SPF record: spf: malformed spf txt record: unknown mechanism or malformed term \"bogus:x\"",
     ]).await;
@@ -96,16 +99,28 @@ async fn spf_syntax_error() {
 #[tokio::test]
 async fn dkim_key_mismatch() {
     let f = Fixture::new("dkimbad.test").await;
-    let other = server::checks::dkim_key_from_pem(&std::fs::read_to_string(fixture_path("dkim-other-ed25519.pem")).unwrap()).unwrap();
-    f.zones().set_txt("sel1._domainkey.dkimbad.test", &server::checks::records::dkim::record_text(true, &other.public));
+    let other = server::checks::dkim_key_from_pem(
+        &std::fs::read_to_string(fixture_path("dkim-other-ed25519.pem")).unwrap(),
+    )
+    .unwrap();
+    f.zones().set_txt(
+        "sel1._domainkey.dkimbad.test",
+        &server::checks::records::dkim::record_text(true, &other.public),
+    );
     let r = expect(&f, &[
         "DKIM error: For selector \"sel1\", the public key in DKIM DNS TXT record does not match with configured private key.",
     ]).await;
-    let mine = server::checks::dkim_key_from_pem(&std::fs::read_to_string(fixture_path("dkim-ed25519.pem")).unwrap()).unwrap();
-    assert_eq!(r.dkim.instructions, vec![format!(
-        "Ensure the following DNS record(s) exists, so mail servers receiving emails from this domain can verify the signatures in the mail headers:\n\n\tsel1._domainkey TXT \"{}\"\n",
-        server::checks::records::dkim::record_text(true, &mine.public)
-    )]);
+    let mine = server::checks::dkim_key_from_pem(
+        &std::fs::read_to_string(fixture_path("dkim-ed25519.pem")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        r.dkim.instructions,
+        vec![format!(
+            "Ensure the following DNS record(s) exists, so mail servers receiving emails from this domain can verify the signatures in the mail headers:\n\n\tsel1._domainkey TXT \"{}\"\n",
+            server::checks::records::dkim::record_text(true, &mine.public)
+        )]
+    );
     assert_eq!(r.dkim.records.len(), 2);
     assert_eq!(r.dkim.records[0].record.as_ref().unwrap().key, "ed25519");
     assert_eq!(r.dkim.records[1].record.as_ref().unwrap().key, "rsa");
@@ -114,29 +129,44 @@ async fn dkim_key_mismatch() {
 #[tokio::test]
 async fn dmarc_policy_none() {
     let f = Fixture::new("dmarcnone.test").await;
-    f.zones().set_txt("_dmarc.dmarcnone.test", "v=DMARC1; p=none; rua=mailto:dmarc-reports@dmarcnone.test!10m");
+    f.zones().set_txt(
+        "_dmarc.dmarcnone.test",
+        "v=DMARC1; p=none; rua=mailto:dmarc-reports@dmarcnone.test!10m",
+    );
     let r = expect(&f, &[
         "DMARC warning: DMARC policy is in test mode (p=none), do not forget to change to p=reject or p=quarantine after test period has been completed.",
     ]).await;
     assert_eq!(r.dmarc.domain, "dmarcnone.test");
-    assert!(r.dmarc.instructions[0].contains("\t_dmarc TXT \"v=DMARC1;p=reject;rua=mailto:dmarc-reports@dmarcnone.test!10m\"\n"));
+    assert!(r.dmarc.instructions[0].contains(
+        "\t_dmarc TXT \"v=DMARC1;p=reject;rua=mailto:dmarc-reports@dmarcnone.test!10m\"\n"
+    ));
 }
 
 #[tokio::test]
 async fn missing_tlsrpt() {
     let f = Fixture::new("notlsrpt.test").await;
-    f.zones().remove("_smtp._tls.notlsrpt.test", RecordType::TXT);
-    let r = expect(&f, &[
-        "DomainTLSRPT error: Looking up TLSRPT record: tlsrpt: no tlsrpt dns txt record",
-    ]).await;
-    assert!(r.domain_tlsrpt.instructions[0].ends_with("\n\n\t_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:tls-reports@notlsrpt.test\"\n"));
-    assert!(r.host_tlsrpt.instructions[0].ends_with("\n\n\t_smtp._tls.mx.mox.test. TXT \"v=TLSRPTv1; rua=mailto:tls-reports@mx.mox.test\"\n"));
+    f.zones()
+        .remove("_smtp._tls.notlsrpt.test", RecordType::TXT);
+    let r = expect(
+        &f,
+        &["DomainTLSRPT error: Looking up TLSRPT record: tlsrpt: no tlsrpt dns txt record"],
+    )
+    .await;
+    assert!(
+        r.domain_tlsrpt.instructions[0].ends_with(
+            "\n\n\t_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:tls-reports@notlsrpt.test\"\n"
+        )
+    );
+    assert!(r.host_tlsrpt.instructions[0].ends_with(
+        "\n\n\t_smtp._tls.mx.mox.test. TXT \"v=TLSRPTv1; rua=mailto:tls-reports@mx.mox.test\"\n"
+    ));
 }
 
 #[tokio::test]
 async fn mtasts_id_mismatch() {
     let f = Fixture::new("stsid.test").await;
-    f.zones().set_txt("_mta-sts.stsid.test", "v=STSv1; id=20200101T000000");
+    f.zones()
+        .set_txt("_mta-sts.stsid.test", "v=STSv1; id=20200101T000000");
     let r = expect(&f, &[
         "MTASTS warning: MTA-STS record ID \"20200101T000000\" does not match the configured policy ID \"20240101T000000\": remote servers do not fetch the current policy until the record is updated.",
     ]).await;
@@ -149,7 +179,15 @@ async fn srv_records_missing() {
     let f = Fixture::new("nosrv.test").await;
     {
         let mut z = f.zones();
-        for s in ["_submissions", "_submission", "_imaps", "_imap", "_pop3", "_pop3s", "_autodiscover"] {
+        for s in [
+            "_submissions",
+            "_submission",
+            "_imaps",
+            "_imap",
+            "_pop3",
+            "_pop3s",
+            "_autodiscover",
+        ] {
             z.remove(&format!("{s}._tcp.nosrv.test"), RecordType::SRV);
         }
     }
@@ -183,7 +221,14 @@ async fn ptr_not_matching() {
 
 #[tokio::test]
 async fn untrusted_smtp_certificate() {
-    let f = Fixture::with("smtpcert.test", Options { smtp_untrusted: true, ..Options::default() }).await;
+    let f = Fixture::with(
+        "smtpcert.test",
+        Options {
+            smtp_untrusted: true,
+            ..Options::default()
+        },
+    )
+    .await;
     expect(&f, &[
         "TLS error: SMTP connection with STARTTLS to MX hostname \"mx.mox.test.\" IP 127.0.0.1: TLS handshake after SMTP STARTTLS: tls: invalid peer certificate: UnknownIssuer",
     ]).await;
@@ -191,7 +236,14 @@ async fn untrusted_smtp_certificate() {
 
 #[tokio::test]
 async fn starttls_refused() {
-    let f = Fixture::with("nostarttls.test", Options { smtp_mode: SmtpMode::RefuseStarttls, ..Options::default() }).await;
+    let f = Fixture::with(
+        "nostarttls.test",
+        Options {
+            smtp_mode: SmtpMode::RefuseStarttls,
+            ..Options::default()
+        },
+    )
+    .await;
     expect(&f, &[
         "TLS error: SMTP connection with STARTTLS to MX hostname \"mx.mox.test.\" IP 127.0.0.1: SMTP STARTTLS response from remote not 220 OK: \"454 4.7.0 TLS not available\"",
     ]).await;
@@ -199,7 +251,14 @@ async fn starttls_refused() {
 
 #[tokio::test]
 async fn untrusted_https_certificate() {
-    let f = Fixture::with("httpscert.test", Options { https_untrusted: true, ..Options::default() }).await;
+    let f = Fixture::with(
+        "httpscert.test",
+        Options {
+            https_untrusted: true,
+            ..Options::default()
+        },
+    )
+    .await;
     expect(&f, &[
         "MTASTS error: Fetching MTA-STS policy: mtasts: cannot fetch policy: http get: Get \"https://mta-sts.httpscert.test/.well-known/mta-sts.txt\": tls: invalid peer certificate: UnknownIssuer",
         "Autoconf error: TLS connection to hostname \"autoconfig.httpscert.test\", IP \"127.0.0.1\": tls: invalid peer certificate: UnknownIssuer",
@@ -211,7 +270,11 @@ async fn untrusted_https_certificate() {
 async fn mtasts_policy_missing_and_testing() {
     let f = Fixture::new("stspolicy.test").await;
     f.policies.write().unwrap().clear();
-    expect(&f, &["MTASTS error: Fetching MTA-STS policy: mtasts: no policy served"]).await;
+    expect(
+        &f,
+        &["MTASTS error: Fetching MTA-STS policy: mtasts: no policy served"],
+    )
+    .await;
     f.policies.write().unwrap().insert(
         "mta-sts.stspolicy.test".into(),
         "version: STSv1\nmode: testing\nmx: other.test\nmax_age: 3600\n".into(),
@@ -243,7 +306,10 @@ async fn dane_records_wrong_and_unsigned() {
         "DANE error: Unexpected DANE records of type TLSA for MX host _25._tcp.mx.mox.test: 3 1 1 00112233",
     ]).await;
     assert_eq!(r.dane.instructions.len(), 1);
-    assert!(r.dane.instructions[0].ends_with(&format!("\t_25._tcp.mx.mox.test. TLSA {}\n\t_25._tcp.mx.mox.test. TLSA {}\n", sorted[0], sorted[1])));
+    assert!(r.dane.instructions[0].ends_with(&format!(
+        "\t_25._tcp.mx.mox.test. TLSA {}\n\t_25._tcp.mx.mox.test. TLSA {}\n",
+        sorted[0], sorted[1]
+    )));
 
     // Without DNSSEC: the zone is not signed any more.
     f.zones().signed.clear();
@@ -260,8 +326,15 @@ async fn dane_records_wrong_and_unsigned() {
 async fn unknown_and_invalid_domains() {
     let f = Fixture::new("known.test").await;
     let e = f.app.check_domain("unknown.test".into()).await.unwrap_err();
-    assert_eq!((e.code.as_str(), e.message.as_str()), ("user:notFound", "domain not found"));
-    let e = f.app.check_domain("bad_domain.test".into()).await.unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        ("user:notFound", "domain not found")
+    );
+    let e = f
+        .app
+        .check_domain("bad_domain.test".into())
+        .await
+        .unwrap_err();
     assert_eq!(e.code, "user:error");
     assert!(e.message.starts_with("parsing domain: "), "{}", e.message);
 }

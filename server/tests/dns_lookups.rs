@@ -14,7 +14,14 @@ const ACME: &str = "[Checks.ACME]\nIssuerDomainName = \"letsencrypt.org\"\nAccou
 /// rewrites it.
 #[tokio::test]
 async fn domain_records_golden() {
-    let f = Fixture::with("good.test", Options { extra_config: ACME.to_string(), ..Options::default() }).await;
+    let f = Fixture::with(
+        "good.test",
+        Options {
+            extra_config: ACME.to_string(),
+            ..Options::default()
+        },
+    )
+    .await;
     let got = f.app.domain_records("good.test".into()).await.unwrap();
     let path = fixture_path("domainrecords-good.test.txt");
     let text = got.join("\n") + "\n";
@@ -32,12 +39,23 @@ async fn domain_records_golden() {
     // Unsigned zone: the TLSA lines are commented out, with the warning.
     f.zones().signed.clear();
     let unsigned = f.app.domain_records("good.test".into()).await.unwrap();
-    assert!(unsigned.iter().any(|l| l == "; WARNING: Domain does not appear to be DNSSEC-signed. To enable DANE, first"));
-    assert_eq!(unsigned.iter().filter(|l| l.starts_with(";; _25._tcp.mx.mox.test.")).count(), 2);
+    assert!(unsigned.iter().any(
+        |l| l == "; WARNING: Domain does not appear to be DNSSEC-signed. To enable DANE, first"
+    ));
+    assert_eq!(
+        unsigned
+            .iter()
+            .filter(|l| l.starts_with(";; _25._tcp.mx.mox.test."))
+            .count(),
+        2
+    );
     assert!(!unsigned.iter().any(|l| l.starts_with("_25._tcp.")));
 
     let e = f.app.domain_records("other.test".into()).await.unwrap_err();
-    assert_eq!((e.code.as_str(), e.message.as_str()), ("user:error", "lookup domain: unknown domain"));
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        ("user:error", "lookup domain: unknown domain")
+    );
 }
 
 #[tokio::test]
@@ -46,7 +64,13 @@ async fn lookup_ip() {
     let r = f.app.lookup_ip("127.0.0.1".into()).await.unwrap();
     assert_eq!(r.hostnames, vec!["mx.mox.test."]);
     let e = f.app.lookup_ip("nonsense".into()).await.unwrap_err();
-    assert_eq!((e.code.as_str(), e.message.as_str()), ("user:error", "looking up ip: lookup nonsense: unrecognized address"));
+    assert_eq!(
+        (e.code.as_str(), e.message.as_str()),
+        (
+            "user:error",
+            "looking up ip: lookup nonsense: unrecognized address"
+        )
+    );
     let e = f.app.lookup_ip("192.0.2.99".into()).await.unwrap_err();
     assert_eq!(e.message, "looking up ip: lookup 192.0.2.99: no such host");
 }
@@ -57,7 +81,9 @@ async fn dnsbl_status() {
         "bl.test",
         Options {
             dnsbls: "\"bl.test\", \"loop.test\"",
-            extra_config: "[Listeners.out]\nIPs = [\"192.0.2.10\", \"2001:db8::1\", \"10.1.2.3\"]\n".to_string(),
+            extra_config:
+                "[Listeners.out]\nIPs = [\"192.0.2.10\", \"2001:db8::1\", \"10.1.2.3\"]\n"
+                    .to_string(),
             ..Options::default()
         },
     )
@@ -70,9 +96,16 @@ async fn dnsbl_status() {
     }
     let r = f.app.dnsbl_status().await.unwrap();
     let v6 = "2001:db8::1";
-    assert_eq!(r.keys().collect::<Vec<_>>(), vec!["192.0.2.10", v6], "loopback and private IPs are left out");
+    assert_eq!(
+        r.keys().collect::<Vec<_>>(),
+        vec!["192.0.2.10", v6],
+        "loopback and private IPs are left out"
+    );
     assert_eq!(r["192.0.2.10"]["bl.test"], "fail: listed for testing");
-    assert_eq!(r["192.0.2.10"]["loop.test"], "temperror: dnsbl: dns error: lookup 10.2.0.192.loop.test.: server misbehaving");
+    assert_eq!(
+        r["192.0.2.10"]["loop.test"],
+        "temperror: dnsbl: dns error: lookup 10.2.0.192.loop.test.: server misbehaving"
+    );
     assert_eq!(r[v6]["bl.test"], "pass");
 }
 
@@ -86,11 +119,20 @@ async fn lookup_tlsrpt_record() {
     assert_eq!(rec.version, "TLSRPTv1");
     assert_eq!(rec.ruas[0][0].0, "mailto:tls-reports@rpt.test");
 
-    f.zones().set_txt("_smtp._tls.rpt.test", "v=TLSRPTv1; ext=1");
+    f.zones()
+        .set_txt("_smtp._tls.rpt.test", "v=TLSRPTv1; ext=1");
     let (rec, txt, err) = f.app.lookup_tlsrpt_record("rpt.test".into()).await.unwrap();
-    assert_eq!((rec, txt.as_str(), err.as_str()), (None, "", "parsing record: tlsrpt: record syntax error: missing rua"));
+    assert_eq!(
+        (rec, txt.as_str(), err.as_str()),
+        (
+            None,
+            "",
+            "parsing record: tlsrpt: record syntax error: missing rua"
+        )
+    );
 
-    f.zones().txt("_smtp._tls.rpt.test", "v=TLSRPTv1; rua=mailto:b@rpt.test");
+    f.zones()
+        .txt("_smtp._tls.rpt.test", "v=TLSRPTv1; rua=mailto:b@rpt.test");
     let (_, _, err) = f.app.lookup_tlsrpt_record("rpt.test".into()).await.unwrap();
     assert_eq!(err, "tlsrpt: multiple tlsrpt records");
 
@@ -98,7 +140,11 @@ async fn lookup_tlsrpt_record() {
     let (_, _, err) = f.app.lookup_tlsrpt_record("rpt.test".into()).await.unwrap();
     assert_eq!(err, "tlsrpt: no tlsrpt dns txt record");
 
-    let e = f.app.lookup_tlsrpt_record("bad_name.test".into()).await.unwrap_err();
+    let e = f
+        .app
+        .lookup_tlsrpt_record("bad_name.test".into())
+        .await
+        .unwrap_err();
     assert_eq!(e.code, "server:error");
 }
 
@@ -107,19 +153,47 @@ async fn lookup_tlsrpt_record() {
 #[tokio::test]
 async fn silent_upstream_gives_timeouts() {
     let hole = blackhole().await;
-    let f = Fixture::with("slow.test", Options { upstream: Some(hole), dns_timeout: "300ms", deadline: "5s", ..Options::default() }).await;
+    let f = Fixture::with(
+        "slow.test",
+        Options {
+            upstream: Some(hole),
+            dns_timeout: "300ms",
+            deadline: "5s",
+            ..Options::default()
+        },
+    )
+    .await;
     let start = Instant::now();
     let r = f.check().await;
     let took = start.elapsed();
     assert!(took < Duration::from_secs(5), "took {took:?}");
-    assert_eq!(r.mx.errors, vec!["Looking up MX records for slow.test: lookup slow.test.: i/o timeout"]);
-    assert_eq!(r.spf.errors, vec![
-        "Looking up domain SPF record: spf: lookup of dns record: lookup slow.test.: i/o timeout",
-        "Looking up host SPF record: spf: lookup of dns record: lookup mx.mox.test.: i/o timeout",
-    ]);
-    assert_eq!(r.domain_tlsrpt.errors, vec!["Looking up TLSRPT record: tlsrpt: temporary error: lookup _smtp._tls.slow.test.: i/o timeout"]);
-    assert_eq!(r.dmarc.errors[0], "Looking up DMARC record: dmarc: dns lookup: lookup _dmarc.slow.test.: i/o timeout");
-    assert_eq!(r.dnssec.errors, vec!["Looking up NS for DNS root (.) to check support in resolver for DNSSEC-verification: lookup .: i/o timeout"]);
+    assert_eq!(
+        r.mx.errors,
+        vec!["Looking up MX records for slow.test: lookup slow.test.: i/o timeout"]
+    );
+    assert_eq!(
+        r.spf.errors,
+        vec![
+            "Looking up domain SPF record: spf: lookup of dns record: lookup slow.test.: i/o timeout",
+            "Looking up host SPF record: spf: lookup of dns record: lookup mx.mox.test.: i/o timeout",
+        ]
+    );
+    assert_eq!(
+        r.domain_tlsrpt.errors,
+        vec![
+            "Looking up TLSRPT record: tlsrpt: temporary error: lookup _smtp._tls.slow.test.: i/o timeout"
+        ]
+    );
+    assert_eq!(
+        r.dmarc.errors[0],
+        "Looking up DMARC record: dmarc: dns lookup: lookup _dmarc.slow.test.: i/o timeout"
+    );
+    assert_eq!(
+        r.dnssec.errors,
+        vec![
+            "Looking up NS for DNS root (.) to check support in resolver for DNSSEC-verification: lookup .: i/o timeout"
+        ]
+    );
 }
 
 /// Lookups slower than the overall deadline: CheckDomain returns at the deadline and every
@@ -127,11 +201,23 @@ async fn silent_upstream_gives_timeouts() {
 #[tokio::test]
 async fn deadline_cuts_off_slow_checks() {
     let hole = blackhole().await;
-    let f = Fixture::with("cut.test", Options { upstream: Some(hole), dns_timeout: "30s", deadline: "1s", ..Options::default() }).await;
+    let f = Fixture::with(
+        "cut.test",
+        Options {
+            upstream: Some(hole),
+            dns_timeout: "30s",
+            deadline: "1s",
+            ..Options::default()
+        },
+    )
+    .await;
     let start = Instant::now();
     let r = f.check().await;
     let took = start.elapsed();
-    assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(3), "took {took:?}");
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+        "took {took:?}"
+    );
     let msg = "Check did not complete within the deadline of 1s, results are incomplete (temporary error, try again later).";
     for (name, errors) in [
         ("DNSSEC", &r.dnssec.errors),

@@ -30,15 +30,20 @@ const SEEDS: &[&str] = &[
 
 /// Characters that matter to the grammars, plus multi-byte UTF-8.
 const ALPHABET: &[&str] = &[
-    "v", "=", ";", ":", "/", "//", ",", "!", "%", "{", "}", "-", "+", "~", "?", ".", " ", "\t", "\r\n", "\n", "0", "9", "a",
-    "p", "spf1", "DKIM1", "DMARC1", "TLSRPTv1", "STSv1", "mailto:", "ip4", "ip6", "é", "ß", "\u{2028}", "\0", "*.",
+    "v", "=", ";", ":", "/", "//", ",", "!", "%", "{", "}", "-", "+", "~", "?", ".", " ", "\t",
+    "\r\n", "\n", "0", "9", "a", "p", "spf1", "DKIM1", "DMARC1", "TLSRPTv1", "STSv1", "mailto:",
+    "ip4", "ip6", "é", "ß", "\u{2028}", "\0", "*.",
 ];
 
 fn mutate(r: &mut Rng, s: &str) -> String {
     let mut chars: Vec<String> = s.chars().map(|c| c.to_string()).collect();
     for _ in 0..1 + r.below(6) {
         let op = r.below(4);
-        let pos = if chars.is_empty() { 0 } else { r.below(chars.len() + 1) };
+        let pos = if chars.is_empty() {
+            0
+        } else {
+            r.below(chars.len() + 1)
+        };
         match op {
             0 if pos < chars.len() => {
                 chars.remove(pos);
@@ -52,7 +57,9 @@ fn mutate(r: &mut Rng, s: &str) -> String {
 }
 
 fn random(r: &mut Rng) -> String {
-    (0..r.below(40)).map(|_| ALPHABET[r.below(ALPHABET.len())]).collect()
+    (0..r.below(40))
+        .map(|_| ALPHABET[r.below(ALPHABET.len())])
+        .collect()
 }
 
 fn exercise(input: &str) {
@@ -65,7 +72,8 @@ fn exercise(input: &str) {
     let _ = dkim::parse(input);
     let _ = dmarc::parse(input);
     if let Ok(rec) = tlsrpt::parse(input) {
-        let again = tlsrpt::parse(&tlsrpt::record_text(&rec)).expect("formatted TLSRPT record re-parses");
+        let again =
+            tlsrpt::parse(&tlsrpt::record_text(&rec)).expect("formatted TLSRPT record re-parses");
         assert_eq!(again, rec, "TLSRPT round trip of {input:?}");
     }
     let _ = mtasts::parse_record(input);

@@ -12,8 +12,8 @@ use sherpa_admin::api::{
     self, AutoconfCheckResult, AutodiscoverCheckResult, AutodiscoverSRV, CheckResult,
     DANECheckResult, DKIMCheckResult, DKIMRecord, DMARCCheckResult, DMARCPolicy, DMARCRecord,
     DNSSECResult, Directive, IPRevCheckResult, MTASTSCheckResult, MTASTSRecord, MXCheckResult,
-    Mode, Policy, RUA, Record, SPFCheckResult, SPFRecord, SRV, SRVConfCheckResult,
-    TLSCheckResult, TLSRPTCheckResult, TLSRPTRecord,
+    Mode, Policy, RUA, Record, SPFCheckResult, SPFRecord, SRV, SRVConfCheckResult, TLSCheckResult,
+    TLSRPTCheckResult, TLSRPTRecord,
 };
 
 use super::records::{dkim, dmarc, mtasts, spf, tlsrpt, txt_strings};
@@ -59,7 +59,10 @@ impl Ctx<'_> {
 
     /// Some SMTP listener has unknown public IPs: IP ownership checks are skipped.
     fn is_unspecified_nat(&self) -> bool {
-        self.st.listeners.values().any(|l| l.smtp.enabled && l.ips_nated)
+        self.st
+            .listeners
+            .values()
+            .any(|l| l.smtp.enabled && l.ips_nated)
     }
 
     fn d(&self) -> &str {
@@ -71,9 +74,13 @@ impl Ctx<'_> {
     }
 
     /// A/AAAA lookup split into ours and not ours.
-    async fn lookup_ips(&self, host: &str) -> Result<(Vec<IpAddr>, Vec<IpAddr>, Vec<IpAddr>), String> {
+    async fn lookup_ips(
+        &self,
+        host: &str,
+    ) -> Result<(Vec<IpAddr>, Vec<IpAddr>, Vec<IpAddr>), String> {
         let a = self.r.ips(host).await.map_err(|e| e.to_string())?;
-        let (ours, not): (Vec<IpAddr>, Vec<IpAddr>) = a.records.iter().partition(|ip| self.is_our_ip(ip));
+        let (ours, not): (Vec<IpAddr>, Vec<IpAddr>) =
+            a.records.iter().partition(|ip| self.is_our_ip(ip));
         Ok((a.records, ours, not))
     }
 }
@@ -155,7 +162,10 @@ pub async fn run(c: &Ctx<'_>) -> (CheckResult, Vec<SubCheckTime>) {
         autoconf,
         autodiscover,
     };
-    (result, vec![t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14])
+    (
+        result,
+        vec![t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14],
+    )
 }
 
 const DNSSEC_RESOLVER_WARNING: &str = "It looks like the DNS resolvers configured on your system do not verify DNSSEC, or aren't trusted (by having loopback IPs or through \"options trust-ad\" in /etc/resolv.conf).  Without DNSSEC, outbound delivery with SMTP uses unprotected MX records, and SMTP STARTTLS connections cannot verify the TLS certificate with DANE (based on public keys in DNS), and will fall back to either MTA-STS for verification, or use \"opportunistic TLS\" with no certificate verification.";
@@ -255,7 +265,8 @@ async fn check_iprev(c: &Ctx<'_>, r: &mut IPRevCheckResult) {
         let names = match res {
             Ok(a) => a.records,
             Err(e) => {
-                r.errors.push(format!("Looking up reverse name for {ip} of {host}: {e}"));
+                r.errors
+                    .push(format!("Looking up reverse name for {ip} of {host}: {e}"));
                 continue;
             }
         };
@@ -273,7 +284,9 @@ async fn check_iprev(c: &Ctx<'_>, r: &mut IPRevCheckResult) {
             match parse_domain(&a) {
                 Ok(d) if &d == host => matched = true,
                 Ok(_) => {}
-                Err(e) => r.errors.push(format!("Parsing reverse name {a:?} for {ip}: {e}")),
+                Err(e) => r
+                    .errors
+                    .push(format!("Parsing reverse name {a:?} for {ip}: {e}")),
             }
             stripped.push(a);
         }
@@ -285,12 +298,11 @@ async fn check_iprev(c: &Ctx<'_>, r: &mut IPRevCheckResult) {
         }
         r.ip_names.insert(ip.to_string(), stripped);
     }
-    let configured: Vec<IpAddr> = c
-        .st
-        .listeners
-        .values()
-        .flat_map(|l| l.ips.iter().filter_map(|s| s.parse::<IpAddr>().ok()))
-        .collect();
+    let configured: Vec<IpAddr> =
+        c.st.listeners
+            .values()
+            .flat_map(|l| l.ips.iter().filter_map(|s| s.parse::<IpAddr>().ok()))
+            .collect();
     for ip in &host_ips {
         if ip.is_loopback() && !configured.contains(ip) {
             r.errors.push(format!("Hostname {} resolves to loopback IP {ip}, this will likely prevent email delivery to local accounts from working. The loopback IP was probably configured in /etc/hosts at system installation time. Replace the loopback IP with your actual external IPs in /etc/hosts.", c.hostname));
@@ -302,7 +314,8 @@ async fn check_mx(c: &Ctx<'_>, r: &mut MXCheckResult) {
     let mxs = match c.r.mx(&format!("{}.", c.d())).await {
         Ok(a) => a.records,
         Err(e) => {
-            r.errors.push(format!("Looking up MX records for {}: {e}", c.domain));
+            r.errors
+                .push(format!("Looking up MX records for {}: {e}", c.domain));
             Vec::new()
         }
     };
@@ -321,14 +334,24 @@ async fn check_mx(c: &Ctx<'_>, r: &mut MXCheckResult) {
     let lookups = join_all(mxs.iter().map(|m| c.lookup_ips(&m.host))).await;
     for (i, (m, res)) in mxs.iter().zip(lookups).enumerate() {
         match res {
-            Err(e) => r.errors.push(format!("Looking up IPs for mx host {:?}: {e}", m.host)),
+            Err(e) => r
+                .errors
+                .push(format!("Looking up IPs for mx host {:?}: {e}", m.host)),
             Ok((ips, ours, not)) => {
                 r.records[i].ips = strs(&ips);
                 if !c.is_unspecified_nat() {
                     if ours.is_empty() {
-                        r.errors.push(format!("None of the IPs that mx {:?} points to is ours: {}", m.host, fmt_ips(&not)));
+                        r.errors.push(format!(
+                            "None of the IPs that mx {:?} points to is ours: {}",
+                            m.host,
+                            fmt_ips(&not)
+                        ));
                     } else if !not.is_empty() {
-                        r.errors.push(format!("Some of the IPs that mx {:?} points to are not ours: {}", m.host, fmt_ips(&not)));
+                        r.errors.push(format!(
+                            "Some of the IPs that mx {:?} points to are not ours: {}",
+                            m.host,
+                            fmt_ips(&not)
+                        ));
                     }
                 }
             }
@@ -343,7 +366,9 @@ async fn check_mx(c: &Ctx<'_>, r: &mut MXCheckResult) {
 
 async fn check_tls(c: &Ctx<'_>, r: &mut TLSCheckResult) {
     // Lookup errors are reported by the MX check.
-    let Ok(a) = c.r.mx(&format!("{}.", c.d())).await else { return };
+    let Ok(a) = c.r.mx(&format!("{}.", c.d())).await else {
+        return;
+    };
     let mxs = a.records;
     if mxs.len() == 1 && mxs[0].host == "." {
         return;
@@ -362,7 +387,9 @@ async fn check_tls(c: &Ctx<'_>, r: &mut TLSCheckResult) {
     .await;
     for ((h, ip), res) in targets.iter().zip(results) {
         if let Err(e) = res {
-            r.errors.push(format!("SMTP connection with STARTTLS to MX hostname {h:?} IP {ip}: {e}"));
+            r.errors.push(format!(
+                "SMTP connection with STARTTLS to MX hostname {h:?} IP {ip}: {e}"
+            ));
         }
     }
 }
@@ -375,15 +402,21 @@ fn dane_records(c: &Ctx<'_>, listener: &str) -> Result<BTreeSet<String>, String>
     if !l.tls {
         return Ok(BTreeSet::new());
     }
-    Ok(load_host_keys(c.st, listener)?.iter().map(HostKey::tlsa).collect())
+    Ok(load_host_keys(c.st, listener)?
+        .iter()
+        .map(HostKey::tlsa)
+        .collect())
 }
 
 async fn check_dane(c: &Ctx<'_>, r: &mut DANECheckResult) {
     match c.r.mx(&format!("{}.", c.d())).await {
-        Err(e) => r.errors.push(format!("Looking up MX hosts to check for DANE records: {e}")),
+        Err(e) => r.errors.push(format!(
+            "Looking up MX hosts to check for DANE records: {e}"
+        )),
         Ok(a) => {
             if !a.authentic {
-                r.warnings.push("DANE is inactive because MX records are not DNSSEC-signed.".to_string());
+                r.warnings
+                    .push("DANE is inactive because MX records are not DNSSEC-signed.".to_string());
             }
             for m in a.records.iter().filter(|m| m.host != ".") {
                 let host = m.host.trim_end_matches('.');
@@ -391,7 +424,10 @@ async fn check_dane(c: &Ctx<'_>, r: &mut DANECheckResult) {
                     .st
                     .listeners
                     .iter()
-                    .find(|(_, l)| !l.hostname.is_empty() && parse_domain(&l.hostname).is_ok_and(|d| d.ascii == host))
+                    .find(|(_, l)| {
+                        !l.hostname.is_empty()
+                            && parse_domain(&l.hostname).is_ok_and(|d| d.ascii == host)
+                    })
                     .map(|(n, _)| n.clone())
                     .or_else(|| {
                         let public = c.st.listeners.get("public")?;
@@ -401,7 +437,9 @@ async fn check_dane(c: &Ctx<'_>, r: &mut DANECheckResult) {
                     Some(l) => match dane_records(c, &l) {
                         Ok(s) => s,
                         Err(e) => {
-                            r.errors.push(format!("Loading host keys for DANE records of listener {l}: {e}"));
+                            r.errors.push(format!(
+                                "Loading host keys for DANE records of listener {l}: {e}"
+                            ));
                             BTreeSet::new()
                         }
                     },
@@ -411,18 +449,24 @@ async fn check_dane(c: &Ctx<'_>, r: &mut DANECheckResult) {
                     Err(e) if e.is_not_found() => {
                         if !expect.is_empty() {
                             let l: Vec<String> = expect.into_iter().collect();
-                            r.errors.push(format!("No DANE records for MX host {host}, expected: {}.", l.join("; ")));
+                            r.errors.push(format!(
+                                "No DANE records for MX host {host}, expected: {}.",
+                                l.join("; ")
+                            ));
                         }
                         continue;
                     }
                     Err(e) => {
-                        r.errors.push(format!("Looking up DANE records for MX host {host}: {e}"));
+                        r.errors
+                            .push(format!("Looking up DANE records for MX host {host}: {e}"));
                         continue;
                     }
                     Ok(t) => t,
                 };
                 if !tlsa.authentic && !tlsa.records.is_empty() {
-                    r.errors.push(format!("DANE records exist for MX host {host}, but are not DNSSEC-signed."));
+                    r.errors.push(format!(
+                        "DANE records exist for MX host {host}, but are not DNSSEC-signed."
+                    ));
                 }
                 let mut extra = BTreeSet::new();
                 for t in &tlsa.records {
@@ -433,11 +477,17 @@ async fn check_dane(c: &Ctx<'_>, r: &mut DANECheckResult) {
                 }
                 if !expect.is_empty() {
                     let l: Vec<String> = expect.into_iter().collect();
-                    r.errors.push(format!("Missing DANE records of type TLSA for MX host _25._tcp.{host}: {}", l.join("; ")));
+                    r.errors.push(format!(
+                        "Missing DANE records of type TLSA for MX host _25._tcp.{host}: {}",
+                        l.join("; ")
+                    ));
                 }
                 if !extra.is_empty() {
                     let l: Vec<String> = extra.into_iter().collect();
-                    r.errors.push(format!("Unexpected DANE records of type TLSA for MX host _25._tcp.{host}: {}", l.join("; ")));
+                    r.errors.push(format!(
+                        "Unexpected DANE records of type TLSA for MX host _25._tcp.{host}: {}",
+                        l.join("; ")
+                    ));
                 }
             }
         }
@@ -455,7 +505,9 @@ async fn check_dane(c: &Ctx<'_>, r: &mut DANECheckResult) {
             r.instructions.push(instr);
         }
         Ok(_) => {}
-        Err(e) => r.errors.push(format!("Loading host keys for DANE records of listener public: {e}")),
+        Err(e) => r.errors.push(format!(
+            "Loading host keys for DANE records of listener public: {e}"
+        )),
     }
 }
 
@@ -463,17 +515,33 @@ async fn check_dane(c: &Ctx<'_>, r: &mut DANECheckResult) {
 async fn spf_lookup(rs: &Resolver, d: &Domain) -> (String, Option<SPFRecord>, Option<String>) {
     let txts = match rs.txt(&format!("{}.", d.ascii)).await {
         Ok(a) => a.records,
-        Err(e) if e.is_not_found() => return (String::new(), None, Some("spf: no txt record".to_string())),
-        Err(e) => return (String::new(), None, Some(format!("spf: lookup of dns record: {e}"))),
+        Err(e) if e.is_not_found() => {
+            return (String::new(), None, Some("spf: no txt record".to_string()));
+        }
+        Err(e) => {
+            return (
+                String::new(),
+                None,
+                Some(format!("spf: lookup of dns record: {e}")),
+            );
+        }
     };
     let l: Vec<&String> = txts.iter().filter(|t| spf::is_spf(t)).collect();
     match l.as_slice() {
         [] => (String::new(), None, Some("spf: no txt record".to_string())),
         [one] => match spf::parse(one) {
             Ok(rec) => ((*one).clone(), Some(rec), None),
-            Err(e) => ((*one).clone(), None, Some(format!("spf: malformed spf txt record: {e}"))),
+            Err(e) => (
+                (*one).clone(),
+                None,
+                Some(format!("spf: malformed spf txt record: {e}")),
+            ),
         },
-        _ => (String::new(), None, Some("spf: multiple spf txt records in dns".to_string())),
+        _ => (
+            String::new(),
+            None,
+            Some("spf: multiple spf txt records in dns".to_string()),
+        ),
     }
 }
 
@@ -494,8 +562,16 @@ async fn check_spf(c: &Ctx<'_>, r: &mut SPFCheckResult) {
     // Expected sender IPs: SMTP listeners' NATIPs or IPs, plus SOCKS transports' IPs.
     let mut ips: Vec<IpAddr> = Vec::new();
     let mut unspecified = false;
-    for l in c.st.listeners.values().filter(|l| l.smtp.enabled && !l.ips_nated) {
-        let list = if l.nat_ips.is_empty() { &l.ips } else { &l.nat_ips };
+    for l in
+        c.st.listeners
+            .values()
+            .filter(|l| l.smtp.enabled && !l.ips_nated)
+    {
+        let list = if l.nat_ips.is_empty() {
+            &l.ips
+        } else {
+            &l.nat_ips
+        };
         for s in list {
             match s.parse::<IpAddr>() {
                 Ok(ip) if ip.is_unspecified() => unspecified = true,
@@ -524,13 +600,15 @@ async fn check_spf(c: &Ctx<'_>, r: &mut SPFCheckResult) {
             if record.is_some() {
                 let sender = format!("postmaster@{}", d.ascii);
                 for ip in &ips {
-                    let out = c
-                        .r
-                        .spf
-                        .verify_spf(mail_auth::spf::verify::SpfParameters::verify_mail_from(
-                            *ip, &d.ascii, "localhost", &sender,
-                        ))
-                        .await;
+                    let out =
+                        c.r.spf
+                            .verify_spf(mail_auth::spf::verify::SpfParameters::verify_mail_from(
+                                *ip,
+                                &d.ascii,
+                                "localhost",
+                                &sender,
+                            ))
+                            .await;
                     let status = spf_result_text(out.result());
                     if status != "pass" {
                         errors.push(format!(
@@ -543,8 +621,10 @@ async fn check_spf(c: &Ctx<'_>, r: &mut SPFCheckResult) {
             (txt, record, errors)
         }
     };
-    let ((dtxt, drec, derr), (htxt, hrec, herr)) =
-        tokio::join!(verify("domain", c.domain.clone()), verify("host", c.hostname.clone()));
+    let ((dtxt, drec, derr), (htxt, hrec, herr)) = tokio::join!(
+        verify("domain", c.domain.clone()),
+        verify("host", c.hostname.clone())
+    );
     r.domain_txt = dtxt;
     r.domain_record = drec;
     r.host_txt = htxt;
@@ -599,12 +679,21 @@ async fn dkim_lookup(rs: &Resolver, sel: &str, d: &Domain) -> DkimLookup {
     for t in txts {
         match dkim::parse(&t) {
             dkim::Parsed::Bad(e) => {
-                return DkimLookup::Syntax(t, format!("dkim: syntax error in dkim dns record: {e}"));
+                return DkimLookup::Syntax(
+                    t,
+                    format!("dkim: syntax error in dkim dns record: {e}"),
+                );
             }
-            dkim::Parsed::NotDkim(e) => last_err = Some(format!("dkim: syntax error in dkim dns record: not a dkim record: {e}")),
+            dkim::Parsed::NotDkim(e) => {
+                last_err = Some(format!(
+                    "dkim: syntax error in dkim dns record: not a dkim record: {e}"
+                ))
+            }
             dkim::Parsed::Ok(rec) => {
                 if found.is_some() {
-                    return DkimLookup::Failed("dkim: multiple dkim dns record for selector and domain".to_string());
+                    return DkimLookup::Failed(
+                        "dkim: multiple dkim dns record for selector and domain".to_string(),
+                    );
                 }
                 found = Some((t, rec));
             }
@@ -626,7 +715,8 @@ async fn check_dkim(c: &Ctx<'_>, r: &mut DKIMCheckResult) {
         let key = match c.dkim_keys.get(*sel) {
             Some(Ok(k)) => Some(k),
             Some(Err(e)) => {
-                r.errors.push(format!("Loading private key for selector {sel:?}: {e}"));
+                r.errors
+                    .push(format!("Loading private key for selector {sel:?}: {e}"));
                 None
             }
             None => None,
@@ -637,11 +727,13 @@ async fn check_dkim(c: &Ctx<'_>, r: &mut DKIMCheckResult) {
         match l {
             DkimLookup::NotFound => {
                 missing.push(sel);
-                r.errors.push(format!("No DKIM DNS record for selector {sel:?}."));
+                r.errors
+                    .push(format!("No DKIM DNS record for selector {sel:?}."));
             }
             DkimLookup::Syntax(txt, e) => {
                 missing.push(sel);
-                r.errors.push(format!("Parsing DKIM DNS record for selector {sel:?}: {e}"));
+                r.errors
+                    .push(format!("Parsing DKIM DNS record for selector {sel:?}: {e}"));
                 r.records.push(DKIMRecord {
                     selector: sel.to_string(),
                     txt,
@@ -650,7 +742,8 @@ async fn check_dkim(c: &Ctx<'_>, r: &mut DKIMCheckResult) {
             }
             DkimLookup::Failed(e) => {
                 missing.push(sel);
-                r.errors.push(format!("Fetching DKIM record for selector {sel:?}: {e}"));
+                r.errors
+                    .push(format!("Fetching DKIM record for selector {sel:?}: {e}"));
             }
             DkimLookup::Found(txt, rec) => {
                 if let Some(k) = key
@@ -695,23 +788,43 @@ pub fn org_domain(d: &Domain) -> Domain {
 }
 
 /// mox's `dmarc.Lookup`: `_dmarc.<d>.`, then the organizational domain.
-async fn dmarc_lookup(rs: &Resolver, d: &Domain) -> (Domain, String, Option<DMARCRecord>, Option<String>) {
+async fn dmarc_lookup(
+    rs: &Resolver,
+    d: &Domain,
+) -> (Domain, String, Option<DMARCRecord>, Option<String>) {
     async fn one(rs: &Resolver, d: &Domain) -> (bool, String, Option<DMARCRecord>, Option<String>) {
         let txts = match rs.txt(&format!("_dmarc.{}.", d.ascii)).await {
             Ok(a) => a.records,
             Err(e) if e.is_not_found() => Vec::new(),
-            Err(e) => return (true, String::new(), None, Some(format!("dmarc: dns lookup: {e}"))),
+            Err(e) => {
+                return (
+                    true,
+                    String::new(),
+                    None,
+                    Some(format!("dmarc: dns lookup: {e}")),
+                );
+            }
         };
         let mut found: Option<(String, DMARCRecord)> = None;
         for t in txts {
             match dmarc::parse(&t) {
                 dmarc::Parsed::NotDmarc => {}
                 dmarc::Parsed::Bad(e) => {
-                    return (true, t, None, Some(format!("dmarc: malformed dmarc dns record: {e}")));
+                    return (
+                        true,
+                        t,
+                        None,
+                        Some(format!("dmarc: malformed dmarc dns record: {e}")),
+                    );
                 }
                 dmarc::Parsed::Ok(rec) => {
                     if found.is_some() {
-                        return (true, String::new(), None, Some("dmarc: multiple dmarc dns records".to_string()));
+                        return (
+                            true,
+                            String::new(),
+                            None,
+                            Some("dmarc: multiple dmarc dns records".to_string()),
+                        );
                     }
                     found = Some((t, rec));
                 }
@@ -719,7 +832,12 @@ async fn dmarc_lookup(rs: &Resolver, d: &Domain) -> (Domain, String, Option<DMAR
         }
         match found {
             Some((t, rec)) => (true, t, Some(rec), None),
-            None => (false, String::new(), None, Some("dmarc: no dmarc dns record".to_string())),
+            None => (
+                false,
+                String::new(),
+                None,
+                Some("dmarc: no dmarc dns record".to_string()),
+            ),
         }
     }
     let (done, txt, rec, err) = one(rs, d).await;
@@ -785,20 +903,38 @@ async fn check_dmarc(c: &Ctx<'_>, r: &mut DMARCCheckResult) {
                             r.errors.push("External destination does not accept reports (dmarc: no dmarc dns record)".to_string());
                         }
                     }
-                    Err(e) if e.is_not_found() => r.errors.push("External destination does not accept reports (dmarc: no dmarc dns record)".to_string()),
-                    Err(e) => r.errors.push(format!("Checking if external destination accepts reports: dmarc: dns lookup: {e}")),
+                    Err(e) if e.is_not_found() => r.errors.push(
+                        "External destination does not accept reports (dmarc: no dmarc dns record)"
+                            .to_string(),
+                    ),
+                    Err(e) => r.errors.push(format!(
+                        "Checking if external destination accepts reports: dmarc: dns lookup: {e}"
+                    )),
                 }
-                ext_instr = Some(format!("Ensure a DNS TXT record exists in the domain of the destination address to opt-in to receiving reports from this domain:\n\n\t{}._report._dmarc.{}. TXT \"v=DMARC1;\"\n\n", org.ascii, dd.ascii));
+                ext_instr = Some(format!(
+                    "Ensure a DNS TXT record exists in the domain of the destination address to opt-in to receiving reports from this domain:\n\n\t{}._report._dmarc.{}. TXT \"v=DMARC1;\"\n\n",
+                    org.ascii, dd.ascii
+                ));
             }
             let uri = mailto(&dest.localpart, &dd, &[]);
-            want.push_str(&format!(";rua={}!10m", uri.replace(',', "%2C").replace('!', "%21")));
+            want.push_str(&format!(
+                ";rua={}!10m",
+                uri.replace(',', "%2C").replace('!', "%21")
+            ));
             if let Some(rec) = &rec
-                && !rec.aggregate_report_addresses.iter().any(|a| a.address == uri)
+                && !rec
+                    .aggregate_report_addresses
+                    .iter()
+                    .any(|a| a.address == uri)
             {
-                r.errors.push("Configured DMARC reporting address is not present in record.".to_string());
+                r.errors.push(
+                    "Configured DMARC reporting address is not present in record.".to_string(),
+                );
             }
         }
-        None => r.instructions.push("Configure a DMARC destination in domain in config file.".to_string()),
+        None => r
+            .instructions
+            .push("Configure a DMARC destination in domain in config file.".to_string()),
     }
     r.record = rec;
     r.instructions.push(format!("Ensure a DNS TXT record like the following exists:\n\n\t_dmarc TXT {}\n\nYou can start with testing mode by replacing p=reject with p=none. You can also request for the policy to be applied to a percentage of emails instead of all, by adding pct=X, with X between 0 and 100. Keep in mind that receiving mail servers will apply some anti-spam assessment regardless of the policy and whether it is applied to the message. The rua= part requests daily aggregate reports to be sent to the specified address, which is automatically configured and reports automatically analyzed.", txt_strings(&want)));
@@ -810,7 +946,14 @@ async fn check_dmarc(c: &Ctx<'_>, r: &mut DMARCCheckResult) {
 const TLSRPT_INTRO: &str = "TLSRPT is an opt-in mechanism to request feedback about TLS connectivity from remote SMTP servers when they connect to us. It allows detecting delivery problems and unwanted downgrades to plaintext SMTP connections. With TLSRPT you configure an email address to which reports should be sent. Remote SMTP servers will send a report once a day with the number of successful connections, and the number of failed connections including details that should help debugging/resolving any issues. Both the mail host (e.g. mail.domain.example) and a recipient domain (e.g. domain.example, with an MX record pointing to mail.domain.example) can have a TLSRPT record. The TLSRPT record for the hosts is for reporting about DANE, the TLSRPT record for the domain is for MTA-STS.";
 
 /// The TLSRPT check for the host (`record_name` absolute) or the domain (relative).
-async fn tlsrpt_check(c: &Ctx<'_>, r: &mut TLSRPTCheckResult, dom: &Domain, addr: Option<String>, record_name: &str, missing: &str) {
+async fn tlsrpt_check(
+    c: &Ctx<'_>,
+    r: &mut TLSRPTCheckResult,
+    dom: &Domain,
+    addr: Option<String>,
+    record_name: &str,
+    missing: &str,
+) {
     let res = super::tlsrpt_lookup(&c.r, dom).await;
     match &res {
         Ok((rec, txt)) => {
@@ -834,7 +977,9 @@ async fn tlsrpt_check(c: &Ctx<'_>, r: &mut TLSRPTCheckResult, dom: &Domain, addr
             if let Ok((rec, _)) = &res
                 && !rec.ruas.iter().flatten().any(|u| u.0 == rua)
             {
-                r.errors.push("Configured reporting address is not present in TLSRPT record.".to_string());
+                r.errors.push(
+                    "Configured reporting address is not present in TLSRPT record.".to_string(),
+                );
             }
         }
         None => r.errors.push(missing.to_string()),
@@ -848,16 +993,34 @@ async fn check_host_tlsrpt(c: &Ctx<'_>, r: &mut TLSRPTCheckResult) {
     let lp = &c.st.host_tlsrpt.localpart;
     let addr = (!lp.is_empty()).then(|| mailto(lp, &c.hostname, TLSRPT_ESCAPES));
     let name = format!("_smtp._tls.{}.", c.h());
-    tlsrpt_check(c, r, &c.hostname, addr, &name, "Configure a host TLSRPT localpart in static mox.conf config file.").await;
+    tlsrpt_check(
+        c,
+        r,
+        &c.hostname,
+        addr,
+        &name,
+        "Configure a host TLSRPT localpart in static mox.conf config file.",
+    )
+    .await;
 }
 
 async fn check_domain_tlsrpt(c: &Ctx<'_>, r: &mut TLSRPTCheckResult) {
-    let addr = c
-        .dc
-        .tlsrpt
-        .as_ref()
-        .map(|t| mailto(&t.localpart, &dest_domain(&t.domain, &c.domain), TLSRPT_ESCAPES));
-    tlsrpt_check(c, r, &c.domain, addr, "_smtp._tls", "Configure a domain TLSRPT destination in domains.conf config file.").await;
+    let addr = c.dc.tlsrpt.as_ref().map(|t| {
+        mailto(
+            &t.localpart,
+            &dest_domain(&t.domain, &c.domain),
+            TLSRPT_ESCAPES,
+        )
+    });
+    tlsrpt_check(
+        c,
+        r,
+        &c.domain,
+        addr,
+        "_smtp._tls",
+        "Configure a domain TLSRPT destination in domains.conf config file.",
+    )
+    .await;
 }
 
 const MTASTS_INTRO: &str = "MTA-STS is an opt-in mechanism to signal to remote SMTP servers which MX records are valid and that they must use the STARTTLS command and verify the TLS connection. Email servers should already be using STARTTLS to protect communication, but active attackers can, and have in the past, removed the indication of support for the optional STARTTLS support from SMTP sessions, or added additional MX records in DNS responses. MTA-STS protects against compromised DNS and compromised plaintext SMTP sessions, but not against compromised internet PKI infrastructure. If an attacker controls a certificate authority, and is willing to use it, MTA-STS does not prevent an attack. MTA-STS does not protect against attackers on first contact with a domain. Only on subsequent contacts, with MTA-STS policies in the cache, can attacks can be detected.\n\nAfter enabling MTA-STS for this domain, remote SMTP servers may still deliver in plain text, without TLS-protection. MTA-STS is an opt-in mechanism, not all servers support it yet.\n\nYou can opt-in to MTA-STS by creating a DNS record, _mta-sts.<domain>, and serving a policy at https://mta-sts.<domain>/.well-known/mta-sts.txt. Mox will serve the policy, you must create the DNS records.\n\nYou can start with a policy in \"testing\" mode. Remote SMTP servers will apply the MTA-STS policy, but not abort delivery in case of failure. Instead, you will receive a report if you have TLSRPT configured. By starting in testing mode for a representative period, verifying all mail can be deliverd, you can safely switch to \"enforce\" mode. While in enforce mode, plaintext deliveries to mox are refused.\n\nThe _mta-sts DNS TXT record has an \"id\" field. The id serves as a version of the policy. A policy specifies the mode: none, testing, enforce. For \"none\", no TLS is required. A policy has a \"max age\", indicating how long the policy can be cached. Allowing the policy to be cached for a long time provides stronger counter measures to active attackers, but reduces configuration change agility. After enabling \"enforce\" mode, remote SMTP servers may and will cache your policy for as long as \"max age\" was configured. Keep this in mind when enabling/disabling MTA-STS. To disable MTA-STS after having it enabled, publish a new record with mode \"none\" until all past policy expiration times have passed.\n\nWhen enabling MTA-STS, or updating a policy, always update the policy first (through a configuration change and reload/restart), and the DNS record second.\n";
@@ -887,24 +1050,59 @@ async fn mtasts_policy(c: &Ctx<'_>) -> (Option<Policy>, String, Option<String>) 
     let url = format!("https://{host}/.well-known/mta-sts.txt");
     let ips = match c.r.ips(&format!("{host}.")).await {
         Ok(a) => a.records,
-        Err(e) if e.is_not_found() => return (None, String::new(), Some("mtasts: no policy served".to_string())),
+        Err(e) if e.is_not_found() => {
+            return (
+                None,
+                String::new(),
+                Some("mtasts: no policy served".to_string()),
+            );
+        }
         Err(e) => {
-            return (None, String::new(), Some(format!("mtasts: cannot fetch policy: http get: Get {url:?}: dial tcp: {e}")));
+            return (
+                None,
+                String::new(),
+                Some(format!(
+                    "mtasts: cannot fetch policy: http get: Get {url:?}: dial tcp: {e}"
+                )),
+            );
         }
     };
     let timeout = c.eff.dial_timeout.max(Duration::from_secs(1));
-    match net::https_get(c.tls.clone(), &host, &ips, c.eff.https_port, "/.well-known/mta-sts.txt", 64 * 1024, timeout).await {
-        Err(net::FetchError::NoPolicy) => (None, String::new(), Some("mtasts: no policy served".to_string())),
-        Err(net::FetchError::Fetch(e)) => (None, String::new(), Some(format!("mtasts: cannot fetch policy: {e}"))),
+    match net::https_get(
+        c.tls.clone(),
+        &host,
+        &ips,
+        c.eff.https_port,
+        "/.well-known/mta-sts.txt",
+        64 * 1024,
+        timeout,
+    )
+    .await
+    {
+        Err(net::FetchError::NoPolicy) => (
+            None,
+            String::new(),
+            Some("mtasts: no policy served".to_string()),
+        ),
+        Err(net::FetchError::Fetch(e)) => (
+            None,
+            String::new(),
+            Some(format!("mtasts: cannot fetch policy: {e}")),
+        ),
         Ok(text) => match mtasts::parse_policy(&text) {
             Ok(p) => (Some(p), text, None),
-            Err(e) => (None, text, Some(format!("parsing policy: mtasts: policy syntax error: {e}"))),
+            Err(e) => (
+                None,
+                text,
+                Some(format!("parsing policy: mtasts: policy syntax error: {e}")),
+            ),
         },
     }
 }
 
 async fn check_mtasts(c: &Ctx<'_>, r: &mut MTASTSCheckResult) {
-    let (rec, (policy, text, perr)) = tokio::join!(mtasts_record(&c.r, &c.domain), mtasts_policy(c));
+    let (rec, (policy, text, perr)) =
+        tokio::join!(mtasts_record(&c.r, &c.domain), mtasts_policy(c));
     let configured_id = c.dc.mtasts.as_ref().map(|m| m.policy_id.clone());
     match rec {
         Ok((rec, txt)) => {
@@ -930,12 +1128,17 @@ async fn check_mtasts(c: &Ctx<'_>, r: &mut MTASTSCheckResult) {
         && p.mode != Mode::ModeNone
     {
         if !mtasts::policy_matches(p, &c.hostname) {
-            r.warnings.push("Configured hostname is missing from policy MX list.".to_string());
+            r.warnings
+                .push("Configured hostname is missing from policy MX list.".to_string());
         }
         if p.max_age_seconds <= 24 * 3600 {
             r.warnings.push("Policy has a MaxAge of less than 1 day. For stable configurations, the recommended period is in weeks.".to_string());
         }
-        let mxl = c.r.mx(&format!("{}.", c.d())).await.map(|a| a.records).unwrap_or_default();
+        let mxl =
+            c.r.mx(&format!("{}.", c.d()))
+                .await
+                .map(|a| a.records)
+                .unwrap_or_default();
         let mut mxs: Vec<Domain> = Vec::new();
         for m in &mxl {
             match parse_domain(m.host.trim_end_matches('.')) {
@@ -944,18 +1147,29 @@ async fn check_mtasts(c: &Ctx<'_>, r: &mut MTASTSCheckResult) {
                         mxs.push(d);
                     }
                 }
-                Err(e) => r.warnings.push(format!("MX record {:?} is invalid: {e}", m.host)),
+                Err(e) => r
+                    .warnings
+                    .push(format!("MX record {:?} is invalid: {e}", m.host)),
             }
         }
         for m in &mxs {
             if !mtasts::policy_matches(p, m) {
-                r.warnings.push(format!("MX record {:?} does not match MTA-STS policy MX list.", m.name()));
+                r.warnings.push(format!(
+                    "MX record {:?} does not match MTA-STS policy MX list.",
+                    m.name()
+                ));
             }
         }
         for m in p.mx.iter().filter(|m| !m.wildcard) {
             if !mxs.iter().any(|d| d.ascii == m.domain.ascii) {
-                let name = if m.domain.unicode.is_empty() { &m.domain.ascii } else { &m.domain.unicode };
-                r.warnings.push(format!("MX {name:?} in MTA-STS policy is not in MX record."));
+                let name = if m.domain.unicode.is_empty() {
+                    &m.domain.ascii
+                } else {
+                    &m.domain.unicode
+                };
+                r.warnings.push(format!(
+                    "MX {name:?} in MTA-STS policy is not in MX record."
+                ));
             }
         }
     }
@@ -975,9 +1189,18 @@ async fn check_mtasts(c: &Ctx<'_>, r: &mut MTASTSCheckResult) {
 }
 
 async fn check_srv(c: &Ctx<'_>, r: &mut SRVConfCheckResult) {
-    let submissions = c.st.listeners.values().any(|l| l.tls && l.submissions.enabled);
+    let submissions =
+        c.st.listeners
+            .values()
+            .any(|l| l.tls && l.submissions.enabled);
     let imaps = c.st.listeners.values().any(|l| l.tls && l.imaps.enabled);
-    let host = |ok: bool| if ok { format!("{}.", c.h()) } else { ".".to_string() };
+    let host = |ok: bool| {
+        if ok {
+            format!("{}.", c.h())
+        } else {
+            ".".to_string()
+        }
+    };
     let reqs: [(&str, u16, String); 6] = [
         ("_submissions", 465, host(submissions)),
         ("_submission", 587, host(!submissions)),
@@ -986,18 +1209,25 @@ async fn check_srv(c: &Ctx<'_>, r: &mut SRVConfCheckResult) {
         ("_pop3", 110, ".".to_string()),
         ("_pop3s", 995, ".".to_string()),
     ];
-    let names: Vec<String> = reqs.iter().map(|(n, _, _)| format!("{n}._tcp.{}.", c.d())).collect();
+    let names: Vec<String> = reqs
+        .iter()
+        .map(|(n, _, _)| format!("{n}._tcp.{}.", c.d()))
+        .collect();
     let results = join_all(names.iter().map(|n| c.r.srv(n))).await;
     let mut instr = "Ensure DNS records like the following exist:\n\n".to_string();
     for ((svc, port, target), res) in reqs.iter().zip(results) {
         let name = format!("{svc}._tcp.{}", c.d());
         let width = "_submissions".len() - svc.len() + c.d().len() + 1;
-        instr.push_str(&format!("\t{svc}._tcp.{:<width$} SRV 0 1 {port} {target}\n", format!("{}.", c.d())));
+        instr.push_str(&format!(
+            "\t{svc}._tcp.{:<width$} SRV 0 1 {port} {target}\n",
+            format!("{}.", c.d())
+        ));
         let srvs = match res {
             Ok(a) => a.records,
             Err(e) if e.is_not_found() => Vec::new(),
             Err(e) => {
-                r.errors.push(format!("Looking up SRV record {name:?}: {e}"));
+                r.errors
+                    .push(format!("Looking up SRV record {name:?}: {e}"));
                 r.srvs.insert(svc.to_string(), Vec::new());
                 continue;
             }
@@ -1005,7 +1235,8 @@ async fn check_srv(c: &Ctx<'_>, r: &mut SRVConfCheckResult) {
         if srvs.is_empty() {
             r.errors.push(format!("Missing SRV record {name:?}"));
         } else if srvs.len() != 1 || srvs[0].target != *target || srvs[0].port != *port {
-            r.errors.push(format!("Unexpected SRV record(s) for {name:?}"));
+            r.errors
+                .push(format!("Unexpected SRV record(s) for {name:?}"));
         }
         r.srvs.insert(
             svc.to_string(),
@@ -1023,10 +1254,22 @@ async fn check_srv(c: &Ctx<'_>, r: &mut SRVConfCheckResult) {
 }
 
 async fn check_tls_hosts(c: &Ctx<'_>, errors: &mut Vec<String>, host: &str, ips: &[IpAddr]) {
-    let res = join_all(ips.iter().map(|ip| net::tls_connect(c.tls.clone(), host, *ip, c.eff.https_port, c.eff.dial_timeout))).await;
+    let res = join_all(ips.iter().map(|ip| {
+        net::tls_connect(
+            c.tls.clone(),
+            host,
+            *ip,
+            c.eff.https_port,
+            c.eff.dial_timeout,
+        )
+    }))
+    .await;
     for (ip, r) in ips.iter().zip(res) {
         if let Err(e) = r {
-            errors.push(format!("TLS connection to hostname {host:?}, IP {:?}: {e}", ip.to_string()));
+            errors.push(format!(
+                "TLS connection to hostname {host:?}, IP {:?}: {e}",
+                ip.to_string()
+            ));
         }
     }
 }
@@ -1036,14 +1279,21 @@ async fn check_autoconf(c: &Ctx<'_>, r: &mut AutoconfCheckResult) {
         let csd = parse_domain(&c.dc.client_settings_domain).unwrap_or_default();
         r.instructions.push(format!("Ensure a DNS CNAME record like the following exists:\n\n\t{}. CNAME {}.\n\nNote: the trailing dot is relevant, it makes the host name absolute instead of relative to the domain name.", csd.ascii, c.h()));
         match c.lookup_ips(&format!("{}.", csd.ascii)).await {
-            Err(e) => r.errors.push(format!("Looking up client settings DNS CNAME: {e}")),
+            Err(e) => r
+                .errors
+                .push(format!("Looking up client settings DNS CNAME: {e}")),
             Ok((ips, ours, not)) => {
                 r.client_settings_domain_ips = strs(&ips);
                 if !c.is_unspecified_nat() {
                     if ours.is_empty() {
-                        r.errors.push("Client settings domain does not point to one of our IPs.".to_string());
+                        r.errors.push(
+                            "Client settings domain does not point to one of our IPs.".to_string(),
+                        );
                     } else if !not.is_empty() {
-                        r.errors.push(format!("Client settings domain points to some IPs that are not ours: {}", fmt_ips(&not)));
+                        r.errors.push(format!(
+                            "Client settings domain points to some IPs that are not ours: {}",
+                            fmt_ips(&not)
+                        ));
                     }
                 }
             }
@@ -1061,9 +1311,13 @@ async fn check_autoconf(c: &Ctx<'_>, r: &mut AutoconfCheckResult) {
     r.ips = strs(&ips);
     if !c.is_unspecified_nat() {
         if ours.is_empty() {
-            r.errors.push("Autoconfig does not point to one of our IPs.".to_string());
+            r.errors
+                .push("Autoconfig does not point to one of our IPs.".to_string());
         } else if !not.is_empty() {
-            r.errors.push(format!("Autoconfig points to some IPs that are not ours: {}", fmt_ips(&not)));
+            r.errors.push(format!(
+                "Autoconfig points to some IPs that are not ours: {}",
+                fmt_ips(&not)
+            ));
         }
     }
     check_tls_hosts(c, &mut r.errors, &host, &ips).await;
@@ -1074,7 +1328,8 @@ async fn check_autodiscover(c: &Ctx<'_>, r: &mut AutodiscoverCheckResult) {
     let srvs = match c.r.srv(&format!("_autodiscover._tcp.{}.", c.d())).await {
         Ok(a) => a.records,
         Err(e) => {
-            r.errors.push(format!("Looking up SRV record {:?}: {e}", "autodiscover"));
+            r.errors
+                .push(format!("Looking up SRV record {:?}: {e}", "autodiscover"));
             return;
         }
     };
@@ -1083,7 +1338,10 @@ async fn check_autodiscover(c: &Ctx<'_>, r: &mut AutodiscoverCheckResult) {
         let (ips, ours, not) = match c.lookup_ips(&s.target).await {
             Ok(x) => x,
             Err(e) => {
-                r.errors.push(format!("Looking up target {:?} from SRV record: {e}", s.target));
+                r.errors.push(format!(
+                    "Looking up target {:?} from SRV record: {e}",
+                    s.target
+                ));
                 continue;
             }
         };
@@ -1100,15 +1358,22 @@ async fn check_autodiscover(c: &Ctx<'_>, r: &mut AutodiscoverCheckResult) {
         });
         if !c.is_unspecified_nat() {
             if ours.is_empty() {
-                r.errors.push(format!("SRV target {:?} does not point to our IPs.", s.target));
+                r.errors.push(format!(
+                    "SRV target {:?} does not point to our IPs.",
+                    s.target
+                ));
             } else if !not.is_empty() {
-                r.errors.push(format!("SRV target {:?} points to some IPs that are not ours: {}", s.target, fmt_ips(&not)));
+                r.errors.push(format!(
+                    "SRV target {:?} points to some IPs that are not ours: {}",
+                    s.target,
+                    fmt_ips(&not)
+                ));
             }
         }
         check_tls_hosts(c, &mut r.errors, s.target.trim_end_matches('.'), &ips).await;
     }
     if !matched {
-        r.errors.push("No SRV record for port 443 for https.".to_string());
+        r.errors
+            .push("No SRV record for port 443 for https.".to_string());
     }
 }
-

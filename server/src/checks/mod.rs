@@ -23,11 +23,11 @@
 //! - Sub-checks share one overall deadline; one that is cut off keeps what it found and
 //!   adds an error saying it did not complete.
 
-use std::collections::BTreeMap;
-use std::net::IpAddr;
 use base64::Engine;
 use sherpa_admin::api;
 use sherpa_admin::runtime::Error;
+use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 use crate::app::App;
 use crate::config::StaticConfig;
@@ -50,7 +50,9 @@ pub fn check_settings(st: &StaticConfig) -> Result<(), String> {
     resolver::resolver_config_checked(&st.dns)?;
     for (l, _) in st.checks.host_private_key_files.iter() {
         if !st.listeners.contains_key(l) {
-            return Err(format!("Checks.HostPrivateKeyFiles: unknown listener {l:?}"));
+            return Err(format!(
+                "Checks.HostPrivateKeyFiles: unknown listener {l:?}"
+            ));
         }
     }
     Ok(())
@@ -140,8 +142,15 @@ pub fn load_host_keys(st: &StaticConfig, listener: &str) -> Result<Vec<HostKey>,
     use rustls::pki_types::PrivateKeyDer;
     use rustls::pki_types::pem::PemObject;
     let mut out = Vec::new();
-    for f in st.checks.host_private_key_files.get(listener).into_iter().flatten() {
-        let der = PrivateKeyDer::from_pem_file(f).map_err(|e| format!("reading host private key {f}: {e}"))?;
+    for f in st
+        .checks
+        .host_private_key_files
+        .get(listener)
+        .into_iter()
+        .flatten()
+    {
+        let der = PrivateKeyDer::from_pem_file(f)
+            .map_err(|e| format!("reading host private key {f}: {e}"))?;
         let key = rustls::crypto::ring::sign::any_supported_type(&der)
             .map_err(|e| format!("parsing host private key {f}: {e}"))?;
         let spki = key
@@ -174,9 +183,15 @@ pub fn our_ips(st: &StaticConfig, receive_only: bool) -> Result<Vec<IpAddr>, Str
     }
     let (mut v4all, mut v6all) = (false, false);
     for l in st.listeners.values() {
-        let list = if l.nat_ips.is_empty() { &l.ips } else { &l.nat_ips };
+        let list = if l.nat_ips.is_empty() {
+            &l.ips
+        } else {
+            &l.nat_ips
+        };
         for s in list {
-            let Ok(ip) = s.parse::<IpAddr>() else { continue };
+            let Ok(ip) = s.parse::<IpAddr>() else {
+                continue;
+            };
             if ip.is_unspecified() {
                 if ip.is_ipv4() {
                     v4all = true;
@@ -262,7 +277,8 @@ impl App {
 
     /// DomainRecords (spec §8).
     pub async fn domain_records(&self, domain: String) -> Result<Vec<String>, Error> {
-        let d = dns::parse_domain(&domain).map_err(|e| Error::user(format!("parsing domain: {e}")))?;
+        let d =
+            dns::parse_domain(&domain).map_err(|e| Error::user(format!("parsing domain: {e}")))?;
         let cfg = self.config();
         let Some(dc) = cfg.dynamic.domains.get(d.name()).cloned() else {
             return Err(Error::user("lookup domain: unknown domain"));
@@ -308,7 +324,8 @@ impl App {
         let mut zones = Vec::new();
         if let Some(l) = st.listeners.get("public") {
             for z in &l.smtp.dnsbls {
-                let d = dns::parse_domain(z).map_err(|e| Error::server(format!("parse dnsbl zone: {e}")))?;
+                let d = dns::parse_domain(z)
+                    .map_err(|e| Error::server(format!("parse dnsbl zone: {e}")))?;
                 zones.push(d);
             }
         }
@@ -322,11 +339,19 @@ impl App {
         for ip in &ips {
             for z in &zones {
                 let r = &r;
-                futs.push(async move { (ip.to_string(), z.log_string(), dnsbl_lookup(r, z, *ip).await) });
+                futs.push(async move {
+                    (
+                        ip.to_string(),
+                        z.log_string(),
+                        dnsbl_lookup(r, z, *ip).await,
+                    )
+                });
             }
         }
-        let mut out: BTreeMap<String, BTreeMap<String, String>> =
-            ips.iter().map(|ip| (ip.to_string(), BTreeMap::new())).collect();
+        let mut out: BTreeMap<String, BTreeMap<String, String>> = ips
+            .iter()
+            .map(|ip| (ip.to_string(), BTreeMap::new()))
+            .collect();
         for (ip, zone, status) in futures_util::future::join_all(futs).await {
             out.entry(ip).or_default().insert(zone, status);
         }
@@ -338,7 +363,8 @@ impl App {
         &self,
         domain: String,
     ) -> Result<(Option<api::TLSRPTRecord>, String, String), Error> {
-        let d = dns::parse_domain(&domain).map_err(|e| Error::server(format!("parsing domain: {e}")))?;
+        let d = dns::parse_domain(&domain)
+            .map_err(|e| Error::server(format!("parsing domain: {e}")))?;
         let r = resolver_for(self)?;
         match tlsrpt_lookup(&r, &d).await {
             Ok((rec, txt)) => Ok((Some(rec), txt, String::new())),
@@ -364,7 +390,10 @@ async fn dnsbl_lookup(r: &Resolver, zone: &Domain, ip: IpAddr) -> String {
         .or_else(|| rev.strip_suffix("ip6.arpa."))
         .unwrap_or(&rev);
     let name = format!("{label}{}.", zone.ascii);
-    match r.lookup(&name, hickory_resolver::proto::rr::RecordType::A).await {
+    match r
+        .lookup(&name, hickory_resolver::proto::rr::RecordType::A)
+        .await
+    {
         Err(e) if e.is_not_found() => "pass".to_string(),
         Err(e) => format!("temperror: dnsbl: dns error: {e}"),
         Ok(_) => match r.txt(&name).await {
@@ -375,14 +404,20 @@ async fn dnsbl_lookup(r: &Resolver, zone: &Domain, ip: IpAddr) -> String {
 }
 
 /// mox's `tlsrpt.Lookup` with its error texts, returned as the API's errstr.
-pub async fn tlsrpt_lookup(r: &Resolver, d: &Domain) -> Result<(api::TLSRPTRecord, String), String> {
+pub async fn tlsrpt_lookup(
+    r: &Resolver,
+    d: &Domain,
+) -> Result<(api::TLSRPTRecord, String), String> {
     let name = format!("_smtp._tls.{}.", d.ascii);
     let txts = match r.txt(&name).await {
         Ok(a) => a.records,
         Err(e) if e.is_not_found() => return Err("tlsrpt: no tlsrpt dns txt record".to_string()),
         Err(e) => return Err(format!("tlsrpt: temporary error: {e}")),
     };
-    let l: Vec<&String> = txts.iter().filter(|t| records::tlsrpt::is_tlsrpt(t)).collect();
+    let l: Vec<&String> = txts
+        .iter()
+        .filter(|t| records::tlsrpt::is_tlsrpt(t))
+        .collect();
     match l.as_slice() {
         [] => Err("tlsrpt: no tlsrpt dns txt record".to_string()),
         [one] => match records::tlsrpt::parse(one) {
@@ -392,4 +427,3 @@ pub async fn tlsrpt_lookup(r: &Resolver, d: &Domain) -> Result<(api::TLSRPTRecor
         _ => Err("tlsrpt: multiple tlsrpt records".to_string()),
     }
 }
-

@@ -123,9 +123,12 @@ pub async fn smtp_starttls(
             .await
             .map_err(|e| format!("writing SMTP STARTTLS to remote: {}", io_text(&e)))?;
         line.clear();
-        read_line(&mut br, &mut line)
-            .await
-            .map_err(|e| format!("reading response to SMTP STARTTLS from remote: {}", io_text(&e)))?;
+        read_line(&mut br, &mut line).await.map_err(|e| {
+            format!(
+                "reading response to SMTP STARTTLS from remote: {}",
+                io_text(&e)
+            )
+        })?;
         if !line.starts_with("220 ") {
             return Err(format!(
                 "SMTP STARTTLS response from remote not 220 OK: {:?}",
@@ -253,6 +256,8 @@ pub async fn https_get(
     match tokio::time::timeout(timeout, fetch).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => Err(FetchError::Fetch(e)),
-        Err(_) => Err(FetchError::Fetch(format!("http get: Get {host:?}: i/o timeout"))),
+        Err(_) => Err(FetchError::Fetch(format!(
+            "http get: Get {host:?}: i/o timeout"
+        ))),
     }
 }

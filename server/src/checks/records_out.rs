@@ -37,9 +37,15 @@ pub fn domain_records(
     {
         let host_keys = load_host_keys(st, "public")?;
         if !host_keys.is_empty() {
-            push("; DANE: These records indicate that a remote mail server trying to deliver email");
-            push("; with SMTP (TCP port 25) must verify the TLS certificate with DANE-EE (3), based");
-            push("; on the certificate public key (\"SPKI\", 1) that is SHA2-256-hashed (1) to the");
+            push(
+                "; DANE: These records indicate that a remote mail server trying to deliver email",
+            );
+            push(
+                "; with SMTP (TCP port 25) must verify the TLS certificate with DANE-EE (3), based",
+            );
+            push(
+                "; on the certificate public key (\"SPKI\", 1) that is SHA2-256-hashed (1) to the",
+            );
             push("; hexadecimal hash. DANE-EE verification means only the certificate or public");
             push("; key is verified, not whether the certificate is signed by a (centralized)");
             push("; certificate authority (CA), is expired, or matches the host name.");
@@ -48,8 +54,12 @@ pub fn domain_records(
             push("; to all hosted domains.");
             if !has_dnssec {
                 push(";");
-                push("; WARNING: Domain does not appear to be DNSSEC-signed. To enable DANE, first");
-                push("; enable DNSSEC on your domain, then add the TLSA records. Records below have been");
+                push(
+                    "; WARNING: Domain does not appear to be DNSSEC-signed. To enable DANE, first",
+                );
+                push(
+                    "; enable DNSSEC on your domain, then add the TLSA records. Records below have been",
+                );
                 push("; commented out.");
             }
             let ordered = host_keys
@@ -59,9 +69,17 @@ pub fn domain_records(
             for k in ordered {
                 let name = format!("{h}.");
                 if has_dnssec {
-                    push(&format!("_25._tcp.{} TLSA {}", pad(&name, (20 + d.len()).saturating_sub(9)), k.tlsa()));
+                    push(&format!(
+                        "_25._tcp.{} TLSA {}",
+                        pad(&name, (20 + d.len()).saturating_sub(9)),
+                        k.tlsa()
+                    ));
                 } else {
-                    push(&format!(";; _25._tcp.{} TLSA {}", pad(&name, (20 + d.len()).saturating_sub(12)), k.tlsa()));
+                    push(&format!(
+                        ";; _25._tcp.{} TLSA {}",
+                        pad(&name, (20 + d.len()).saturating_sub(12)),
+                        k.tlsa()
+                    ));
                 }
             }
             push("");
@@ -73,7 +91,10 @@ pub fn domain_records(
         push("; ");
         push("; SPF-allow host for itself, resulting in relaxed DMARC pass for (postmaster)");
         push("; messages (DSNs) sent from host:");
-        push(&format!("{} TXT \"v=spf1 a -all\"", pad(&format!("{h}."), 20 + d.len())));
+        push(&format!(
+            "{} TXT \"v=spf1 a -all\"",
+            pad(&format!("{h}."), 20 + d.len())
+        ));
         push("");
     }
     let host_lp = &st.host_tlsrpt.localpart;
@@ -84,7 +105,9 @@ pub fn domain_records(
             .replace(';', "%3B");
         push("; For the machine, only needs to be created once, for the first domain added:");
         push("; ");
-        push("; Request reporting about success/failures of TLS connections to (MX) host, for DANE.");
+        push(
+            "; Request reporting about success/failures of TLS connections to (MX) host, for DANE.",
+        );
         push(&format!(
             "_smtp._tls.{}         TXT \"v=TLSRPTv1; rua={uri}\"",
             pad(&format!("{h}."), (20 + d.len()).saturating_sub(11))
@@ -101,20 +124,33 @@ pub fn domain_records(
     for sel in dc.dkim.selectors.keys() {
         let key = match keys.get(sel) {
             Some(Ok(k)) => k,
-            Some(Err(e)) => return Err(format!("unrecognized private key for DKIM selector {sel:?}: {e}")),
-            None => return Err(format!("unrecognized private key for DKIM selector {sel:?}")),
+            Some(Err(e)) => {
+                return Err(format!(
+                    "unrecognized private key for DKIM selector {sel:?}: {e}"
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "unrecognized private key for DKIM selector {sel:?}"
+                ));
+            }
         };
         let txt = dkim::record_text(key.ed25519, &key.public);
         if txt.len() > 100 {
             push("; NOTE: The following strings must be added to DNS as single record.");
         }
-        push(&format!("{sel}._domainkey.{d}.   TXT {}", txt_strings(&txt)));
+        push(&format!(
+            "{sel}._domainkey.{d}.   TXT {}",
+            txt_strings(&txt)
+        ));
     }
     push("");
 
     push("; Specify the MX host is allowed to send for our domain and for itself (for DSNs).");
     push("; ~all means softfail for anything else, which is done instead of -all to prevent older");
-    push("; mail servers from rejecting the message because they never get to looking for a dkim/dmarc pass.");
+    push(
+        "; mail servers from rejecting the message because they never get to looking for a dkim/dmarc pass.",
+    );
     push(&format!("{d}.                    TXT \"v=spf1 mx ~all\""));
     push("");
 
@@ -142,7 +178,10 @@ pub fn domain_records(
         push("; WebPKI pool of CA's (certificate authorities) when delivering over SMTP with");
         push("; STARTTLSTLS.");
         push(&format!("mta-sts.{d}.            CNAME {h}."));
-        push(&format!("_mta-sts.{d}.           TXT \"v=STSv1; id={}\"", m.policy_id));
+        push(&format!(
+            "_mta-sts.{d}.           TXT \"v=STSv1; id={}\"",
+            m.policy_id
+        ));
         push("");
     } else {
         push("; Note: No MTA-STS to indicate TLS should be used. Either because disabled for the");
@@ -161,14 +200,19 @@ pub fn domain_records(
             .replace('!', "%21")
             .replace(';', "%3B");
         push("; Request reporting about TLS failures.");
-        push(&format!("_smtp._tls.{d}.         TXT \"v=TLSRPTv1; rua=mailto:{addr}\""));
+        push(&format!(
+            "_smtp._tls.{d}.         TXT \"v=TLSRPTv1; rua=mailto:{addr}\""
+        ));
         push("");
     }
 
     let csd = if dc.client_settings_domain.is_empty() {
         None
     } else {
-        Some(parse_domain(&dc.client_settings_domain).map_err(|e| format!("client settings domain: {e}"))?)
+        Some(
+            parse_domain(&dc.client_settings_domain)
+                .map_err(|e| format!("client settings domain: {e}"))?,
+        )
     };
     if let Some(c) = &csd
         && c.ascii != h
@@ -176,7 +220,10 @@ pub fn domain_records(
         push("; Client settings will reference a subdomain of the hosted domain, making it");
         push("; easier to migrate to a different server in the future by not requiring settings");
         push("; in all clients to be updated.");
-        push(&format!("{} CNAME {h}.", pad(&format!("{}.", c.ascii), 20 + d.len())));
+        push(&format!(
+            "{} CNAME {h}.",
+            pad(&format!("{}.", c.ascii), 20 + d.len())
+        ));
         push("");
     }
 
@@ -207,22 +254,39 @@ pub fn domain_records(
         if !uri.is_empty() {
             let v = format!("{issuer}; accounturi={uri}; validationmethods=tls-alpn-01,http-01");
             push(";");
-            push("; Optionally limit certificates for this domain to the account ID and methods used by mox.");
-            push(&format!(";; {} CAA 0 issue \"{v}\"", pad(&format!("{d}."), 17 + d.len())));
+            push(
+                "; Optionally limit certificates for this domain to the account ID and methods used by mox.",
+            );
+            push(&format!(
+                ";; {} CAA 0 issue \"{v}\"",
+                pad(&format!("{d}."), 17 + d.len())
+            ));
             push(";");
             push("; Or alternatively only limit for email-specific subdomains, so you can use");
             push("; other accounts/methods for other subdomains.");
-            push(&format!(";; {} CAA 0 issue \"{v}\"", pad(&format!("autoconfig.{d}."), 17 + d.len())));
-            push(&format!(";; {} CAA 0 issue \"{v}\"", pad(&format!("mta-sts.{d}."), 17 + d.len())));
+            push(&format!(
+                ";; {} CAA 0 issue \"{v}\"",
+                pad(&format!("autoconfig.{d}."), 17 + d.len())
+            ));
+            push(&format!(
+                ";; {} CAA 0 issue \"{v}\"",
+                pad(&format!("mta-sts.{d}."), 17 + d.len())
+            ));
             if let Some(c) = &csd
                 && c.ascii != h
             {
-                push(&format!(";; {} CAA 0 issue \"{v}\"", pad(&c.ascii, 17 + d.len())));
+                push(&format!(
+                    ";; {} CAA 0 issue \"{v}\"",
+                    pad(&c.ascii, 17 + d.len())
+                ));
             }
             if h.ends_with(&format!(".{d}")) {
                 push(";");
                 push("; And the mail hostname.");
-                push(&format!(";; {} CAA 0 issue \"{v}\"", pad(&format!("{h}."), 17 + d.len())));
+                push(&format!(
+                    ";; {} CAA 0 issue \"{v}\"",
+                    pad(&format!("{h}."), 17 + d.len())
+                ));
             }
         } else {
             push(";");

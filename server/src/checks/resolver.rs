@@ -159,7 +159,8 @@ impl ConnectionProvider for AdProvider {
         config: &hickory_resolver::config::ConnectionConfig,
         cx: &PoolContext,
     ) -> Result<Self::FutureConn, NetError> {
-        let fut = <TokioRuntimeProvider as ConnectionProvider>::new_connection(&self.0, ip, config, cx)?;
+        let fut =
+            <TokioRuntimeProvider as ConnectionProvider>::new_connection(&self.0, ip, config, cx)?;
         Ok(Box::pin(async move { fut.await.map(AdHandle) }))
     }
 
@@ -175,7 +176,11 @@ pub fn resolver_config(s: &DnsSettings) -> Result<(ResolverConfig, ResolverOpts)
     if timeout.is_zero() {
         return Err("DNS.Timeout: must be positive".to_string());
     }
-    let attempts = if s.attempts == 0 { 2 } else { s.attempts as usize };
+    let attempts = if s.attempts == 0 {
+        2
+    } else {
+        s.attempts as usize
+    };
     let upstreams = parse_upstreams(&s.upstream)?;
     let (config, mut opts) = if upstreams.is_empty() {
         hickory_resolver::system_conf::read_system_conf()
@@ -191,7 +196,10 @@ pub fn resolver_config(s: &DnsSettings) -> Result<(ResolverConfig, ResolverOpts)
                 ns
             })
             .collect();
-        (ResolverConfig::from_name_servers(servers), ResolverOpts::default())
+        (
+            ResolverConfig::from_name_servers(servers),
+            ResolverOpts::default(),
+        )
     };
     opts.timeout = timeout;
     opts.attempts = attempts;
@@ -218,7 +226,10 @@ pub fn resolver_config_checked(s: &DnsSettings) -> Result<(), String> {
 /// Parses `ip`, `ip:port` or `[ip6]:port` entries separated by commas or whitespace.
 pub fn parse_upstreams(s: &str) -> Result<Vec<SocketAddr>, String> {
     let mut out = Vec::new();
-    for part in s.split(|c: char| c == ',' || c.is_whitespace()).filter(|p| !p.is_empty()) {
+    for part in s
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+    {
         let addr = if let Ok(ip) = part.parse::<IpAddr>() {
             SocketAddr::new(ip, 53)
         } else {
@@ -243,7 +254,8 @@ impl Resolver {
         let (config, opts) = resolver_config(s)?;
         let tls = TlsConfig::new().map_err(|e| format!("creating resolver: {e}"))?;
         let cx = Arc::new(PoolContext::new(opts.clone(), tls));
-        let pool = NameServerPool::from_config(config.name_servers().to_vec(), cx, AdProvider::default());
+        let pool =
+            NameServerPool::from_config(config.name_servers().to_vec(), cx, AdProvider::default());
         let inner = RetryDnsHandle::new(pool, opts.attempts);
         let spf = mail_auth::MessageAuthenticator::new(config, opts)
             .map_err(|e| format!("creating resolver: {e}"))?;
@@ -255,10 +267,19 @@ impl Resolver {
         let n = Name::from_ascii(name)
             .map_err(|e| DnsErr::new(ErrKind::Permanent, name, format!("invalid name: {e}")))?;
         if !n.is_fqdn() {
-            return Err(DnsErr::new(ErrKind::Permanent, name, "name is not absolute"));
+            return Err(DnsErr::new(
+                ErrKind::Permanent,
+                name,
+                "name is not absolute",
+            ));
         }
         let q = Query::query(n, rtype);
-        match self.inner.lookup(q, DnsRequestOptions::default()).first_answer().await {
+        match self
+            .inner
+            .lookup(q, DnsRequestOptions::default())
+            .first_answer()
+            .await
+        {
             Ok(l) => {
                 let authentic = l.metadata.authentic_data;
                 let records: Vec<RData> = l

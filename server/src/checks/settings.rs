@@ -94,8 +94,16 @@ impl CheckSettings {
                 .map_err(|e| format!("Checks.Deadline: {e}"))?,
             dial_timeout: duration_or(&self.dial_timeout, Duration::from_secs(10))
                 .map_err(|e| format!("Checks.DialTimeout: {e}"))?,
-            smtp_port: if self.smtp_port == 0 { 25 } else { self.smtp_port },
-            https_port: if self.https_port == 0 { 443 } else { self.https_port },
+            smtp_port: if self.smtp_port == 0 {
+                25
+            } else {
+                self.smtp_port
+            },
+            https_port: if self.https_port == 0 {
+                443
+            } else {
+                self.https_port
+            },
         })
     }
 }
@@ -158,8 +166,14 @@ mod tests {
     fn go_durations() {
         assert_eq!(parse_go_duration("30s").unwrap(), Duration::from_secs(30));
         assert_eq!(parse_go_duration("1m30s").unwrap(), Duration::from_secs(90));
-        assert_eq!(parse_go_duration("250ms").unwrap(), Duration::from_millis(250));
-        assert_eq!(parse_go_duration("1.5s").unwrap(), Duration::from_millis(1500));
+        assert_eq!(
+            parse_go_duration("250ms").unwrap(),
+            Duration::from_millis(250)
+        );
+        assert_eq!(
+            parse_go_duration("1.5s").unwrap(),
+            Duration::from_millis(1500)
+        );
         assert_eq!(parse_go_duration("0").unwrap(), Duration::ZERO);
         for bad in ["", "s", "10", "1x", "-1s", "1..2s", "ms5"] {
             assert!(parse_go_duration(bad).is_err(), "{bad}");

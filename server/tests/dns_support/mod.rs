@@ -11,9 +11,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use hickory_server::net::runtime::Time;
-use hickory_server::proto::op::{Header, HeaderCounts, Metadata, MessageType, ResponseCode};
-use hickory_server::proto::rr::rdata::{A, CNAME, MX, NS, PTR, SRV, TLSA, TXT};
+use hickory_server::proto::op::{Header, HeaderCounts, MessageType, Metadata, ResponseCode};
 use hickory_server::proto::rr::rdata::tlsa::{CertUsage, Matching, Selector};
+use hickory_server::proto::rr::rdata::{A, CNAME, MX, NS, PTR, SRV, TLSA, TXT};
 use hickory_server::proto::rr::{Name, RData, Record, RecordType};
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::zone_handler::MessageResponseBuilder;
@@ -61,20 +61,33 @@ impl Zones {
     }
 
     pub fn cname(&mut self, name: &str, target: &str) {
-        self.add(name, RData::CNAME(CNAME(Name::from_ascii(abs(target)).unwrap())));
+        self.add(
+            name,
+            RData::CNAME(CNAME(Name::from_ascii(abs(target)).unwrap())),
+        );
     }
 
     pub fn mx(&mut self, name: &str, pref: u16, host: &str) {
-        self.add(name, RData::MX(MX::new(pref, Name::from_ascii(abs(host)).unwrap())));
+        self.add(
+            name,
+            RData::MX(MX::new(pref, Name::from_ascii(abs(host)).unwrap())),
+        );
     }
 
     pub fn srv(&mut self, name: &str, port: u16, target: &str) {
-        let t = if target == "." { Name::root() } else { Name::from_ascii(abs(target)).unwrap() };
+        let t = if target == "." {
+            Name::root()
+        } else {
+            Name::from_ascii(abs(target)).unwrap()
+        };
         self.add(name, RData::SRV(SRV::new(0, 1, port, t)));
     }
 
     pub fn ptr(&mut self, name: &str, target: &str) {
-        self.add(name, RData::PTR(PTR(Name::from_ascii(abs(target)).unwrap())));
+        self.add(
+            name,
+            RData::PTR(PTR(Name::from_ascii(abs(target)).unwrap())),
+        );
     }
 
     /// A TLSA record from its `3 1 1 <hex>` text.
@@ -112,7 +125,9 @@ impl Zones {
     }
 
     fn is_signed(&self, name: &str) -> bool {
-        self.signed.iter().any(|s| name == s || (s != "." && name.ends_with(&format!(".{s}"))) || s == ".")
+        self.signed
+            .iter()
+            .any(|s| s == "." || name == s || name.ends_with(&format!(".{s}")))
     }
 
     /// The answer: records (following CNAMEs), response code, AD.
@@ -122,7 +137,11 @@ impl Zones {
         let mut ad = self.is_signed(&name);
         for _ in 0..8 {
             let Some(rs) = self.records.get(&name) else {
-                let code = if out.is_empty() { ResponseCode::NXDomain } else { ResponseCode::NoError };
+                let code = if out.is_empty() {
+                    ResponseCode::NXDomain
+                } else {
+                    ResponseCode::NoError
+                };
                 return (out, code, ad);
             };
             let owner = Name::from_ascii(&name).unwrap();
@@ -131,7 +150,11 @@ impl Zones {
                 _ => None,
             });
             if let Some(target) = cname {
-                out.push(Record::from_rdata(owner, 60, RData::CNAME(CNAME(target.clone()))));
+                out.push(Record::from_rdata(
+                    owner,
+                    60,
+                    RData::CNAME(CNAME(target.clone())),
+                ));
                 name = target.to_ascii().to_ascii_lowercase();
                 if !name.ends_with('.') {
                     name.push('.');
@@ -153,26 +176,50 @@ struct Handler(Arc<RwLock<Zones>>);
 
 #[async_trait::async_trait]
 impl RequestHandler for Handler {
-    async fn handle_request<R: ResponseHandler, T: Time>(&self, request: &Request, mut response_handle: R) -> ResponseInfo {
+    async fn handle_request<R: ResponseHandler, T: Time>(
+        &self,
+        request: &Request,
+        mut response_handle: R,
+    ) -> ResponseInfo {
         let failed = || {
-            let mut metadata = Metadata::new(request.metadata.id, MessageType::Response, request.metadata.op_code);
+            let mut metadata = Metadata::new(
+                request.metadata.id,
+                MessageType::Response,
+                request.metadata.op_code,
+            );
             metadata.response_code = ResponseCode::ServFail;
             ResponseInfo::from(Header {
                 metadata,
                 counts: HeaderCounts::default(),
             })
         };
-        let Ok(info) = request.request_info() else { return failed() };
+        let Ok(info) = request.request_info() else {
+            return failed();
+        };
         let qname = info.query.name().to_string().to_ascii_lowercase();
-        let qname = if qname.ends_with('.') { qname } else { format!("{qname}.") };
-        let (answers, code, ad) = self.0.read().unwrap().answer(&qname, info.query.query_type());
+        let qname = if qname.ends_with('.') {
+            qname
+        } else {
+            format!("{qname}.")
+        };
+        let (answers, code, ad) = self
+            .0
+            .read()
+            .unwrap()
+            .answer(&qname, info.query.query_type());
         let mut meta = Metadata::response_from_request(&request.metadata);
         meta.authoritative = true;
         meta.recursion_available = true;
         meta.response_code = code;
         meta.authentic_data = ad && request.metadata.authentic_data;
         let builder = MessageResponseBuilder::from_message_request(request);
-        let resp = builder.build(meta, answers.iter(), std::iter::empty(), std::iter::empty(), std::iter::empty());
+        let resp = builder.build(
+            meta,
+            answers.iter(),
+            std::iter::empty(),
+            std::iter::empty(),
+            std::iter::empty(),
+        );
         match response_handle.send_response(resp).await {
             Ok(i) => i,
             Err(_) => failed(),
@@ -232,7 +279,9 @@ impl TestCa {
         let key = rcgen::KeyPair::generate().unwrap();
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
         params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        params.distinguished_name.push(rcgen::DnType::CommonName, "test ca");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "test ca");
         let cert = params.self_signed(&key).unwrap();
         TestCa {
             pem: cert.pem(),
@@ -257,21 +306,29 @@ impl TestCa {
 /// A self-signed leaf (not trusted by anything).
 pub fn self_signed(names: &[String]) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
     let key = rcgen::KeyPair::generate().unwrap();
-    let cert = rcgen::CertificateParams::new(names.to_vec()).unwrap().self_signed(&key).unwrap();
+    let cert = rcgen::CertificateParams::new(names.to_vec())
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
     (
         vec![cert.der().clone()],
         PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
     )
 }
 
-fn server_config(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) -> Arc<rustls::ServerConfig> {
+fn server_config(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> Arc<rustls::ServerConfig> {
     Arc::new(
-        rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .unwrap(),
+        rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap(),
     )
 }
 
@@ -283,7 +340,11 @@ pub enum SmtpMode {
 }
 
 /// A STARTTLS SMTP server on 127.0.0.1; returns its port.
-pub async fn smtp_server(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>, mode: SmtpMode) -> u16 {
+pub async fn smtp_server(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    mode: SmtpMode,
+) -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = l.local_addr().unwrap().port();
     let acceptor = tokio_rustls::TlsAcceptor::from(server_config(chain, key));
@@ -292,14 +353,20 @@ pub async fn smtp_server(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
                 let mut br = BufReader::new(s);
-                br.get_mut().write_all(b"220 mx.mox.test ESMTP test\r\n").await?;
+                br.get_mut()
+                    .write_all(b"220 mx.mox.test ESMTP test\r\n")
+                    .await?;
                 let mut line = String::new();
                 br.read_line(&mut line).await?;
-                br.get_mut().write_all(b"250-mx.mox.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n").await?;
+                br.get_mut()
+                    .write_all(b"250-mx.mox.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n")
+                    .await?;
                 line.clear();
                 br.read_line(&mut line).await?;
                 if mode == SmtpMode::RefuseStarttls {
-                    br.get_mut().write_all(b"454 4.7.0 TLS not available\r\n").await?;
+                    br.get_mut()
+                        .write_all(b"454 4.7.0 TLS not available\r\n")
+                        .await?;
                     return Ok::<(), std::io::Error>(());
                 }
                 br.get_mut().write_all(b"220 go ahead\r\n").await?;
@@ -356,7 +423,8 @@ pub async fn https_server(
                         "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{b}",
                         b.len()
                     ),
-                    _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string(),
+                    _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .to_string(),
                 };
                 br.get_mut().write_all(resp.as_bytes()).await?;
                 br.get_mut().shutdown().await?;
@@ -368,7 +436,9 @@ pub async fn https_server(
 }
 
 pub fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dns").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/dns")
+        .join(name)
 }
 
 /// TLSA records (`3 1 1 <hex>`) of the host keys in the fixtures.
@@ -381,7 +451,11 @@ pub fn host_tlsa() -> Vec<String> {
             fixture_path("host-rsa2048.pem").display().to_string(),
         ],
     );
-    server::checks::load_host_keys(&st, "public").unwrap().iter().map(|k| k.tlsa()).collect()
+    server::checks::load_host_keys(&st, "public")
+        .unwrap()
+        .iter()
+        .map(|k| k.tlsa())
+        .collect()
 }
 
 /// Everything one test needs: the app, its DNS server, policies and the test CA.
@@ -446,10 +520,18 @@ impl Fixture {
             format!("autoconfig.{domain}"),
             format!("mail.{domain}"),
         ];
-        let (schain, skey) = if o.smtp_untrusted { self_signed(&names) } else { ca.leaf(&names) };
+        let (schain, skey) = if o.smtp_untrusted {
+            self_signed(&names)
+        } else {
+            ca.leaf(&names)
+        };
         let smtp_port = smtp_server(schain, skey, o.smtp_mode).await;
         let policies = Arc::new(RwLock::new(BTreeMap::new()));
-        let (hchain, hkey) = if o.https_untrusted { self_signed(&names) } else { ca.leaf(&names) };
+        let (hchain, hkey) = if o.https_untrusted {
+            self_signed(&names)
+        } else {
+            ca.leaf(&names)
+        };
         let https_port = https_server(hchain, hkey, policies.clone()).await;
         let upstream = o.upstream.unwrap_or(dns.addr);
         let config = format!(
@@ -511,23 +593,33 @@ MTASTSHTTPS = {{ Enabled = true }}
     /// Publishes the records of a fully correct set-up for the domain and the host.
     pub async fn publish_good(&self) {
         let d = self.domain.clone();
-        let dkim: Vec<(String, String)> = [("sel1", "dkim-ed25519.pem"), ("sel2", "dkim-rsa2048.pem")]
-            .iter()
-            .map(|(sel, file)| {
-                let k = server::checks::dkim_key_from_pem(&std::fs::read_to_string(fixture_path(file)).unwrap()).unwrap();
-                (
-                    format!("{sel}._domainkey.{d}"),
-                    server::checks::records::dkim::record_text(k.ed25519, &k.public),
-                )
-            })
-            .collect();
+        let dkim: Vec<(String, String)> =
+            [("sel1", "dkim-ed25519.pem"), ("sel2", "dkim-rsa2048.pem")]
+                .iter()
+                .map(|(sel, file)| {
+                    let k = server::checks::dkim_key_from_pem(
+                        &std::fs::read_to_string(fixture_path(file)).unwrap(),
+                    )
+                    .unwrap();
+                    (
+                        format!("{sel}._domainkey.{d}"),
+                        server::checks::records::dkim::record_text(k.ed25519, &k.public),
+                    )
+                })
+                .collect();
         let mut z = self.dns.zones.write().unwrap();
         z.signed.insert(".".to_string());
-        z.add(".", RData::NS(NS(Name::from_ascii("a.root.test.").unwrap())));
+        z.add(
+            ".",
+            RData::NS(NS(Name::from_ascii("a.root.test.").unwrap())),
+        );
         // The host.
         z.a(HOST, IP);
         z.txt(HOST, "v=spf1 a -all");
-        z.txt(&format!("_smtp._tls.{HOST}"), &format!("v=TLSRPTv1; rua=mailto:tls-reports@{HOST}"));
+        z.txt(
+            &format!("_smtp._tls.{HOST}"),
+            &format!("v=TLSRPTv1; rua=mailto:tls-reports@{HOST}"),
+        );
         for t in host_tlsa() {
             z.tlsa(&format!("_25._tcp.{HOST}"), &t);
         }
@@ -538,10 +630,19 @@ MTASTSHTTPS = {{ Enabled = true }}
         for (n, v) in dkim {
             z.txt(&n, &v);
         }
-        z.txt(&format!("_dmarc.{d}"), &format!("v=DMARC1;p=reject;rua=mailto:dmarc-reports@{d}!10m"));
-        z.txt(&format!("_mta-sts.{d}"), &format!("v=STSv1; id={POLICY_ID}"));
+        z.txt(
+            &format!("_dmarc.{d}"),
+            &format!("v=DMARC1;p=reject;rua=mailto:dmarc-reports@{d}!10m"),
+        );
+        z.txt(
+            &format!("_mta-sts.{d}"),
+            &format!("v=STSv1; id={POLICY_ID}"),
+        );
         z.cname(&format!("mta-sts.{d}"), HOST);
-        z.txt(&format!("_smtp._tls.{d}"), &format!("v=TLSRPTv1; rua=mailto:tls-reports@{d}"));
+        z.txt(
+            &format!("_smtp._tls.{d}"),
+            &format!("v=TLSRPTv1; rua=mailto:tls-reports@{d}"),
+        );
         z.srv(&format!("_submissions._tcp.{d}"), 465, HOST);
         z.srv(&format!("_submission._tcp.{d}"), 587, ".");
         z.srv(&format!("_imaps._tcp.{d}"), 993, HOST);
@@ -593,7 +694,11 @@ pub async fn add_domain(app: &App, domain: &str) {
             &NewDomain {
                 domain: d.clone(),
                 account: "admin".to_string(),
-                localpart: if exists { String::new() } else { "postmaster".to_string() },
+                localpart: if exists {
+                    String::new()
+                } else {
+                    "postmaster".to_string()
+                },
                 keys: keys.clone(),
                 sign: vec!["sel1".to_string(), "sel2".to_string()],
                 mtasts_policy_id: POLICY_ID.to_string(),
@@ -625,11 +730,18 @@ pub fn problems(r: &sherpa_admin::api::CheckResult) -> Vec<String> {
     add("DKIM", &r.dkim.errors, &r.dkim.warnings);
     add("DMARC", &r.dmarc.errors, &r.dmarc.warnings);
     add("HostTLSRPT", &r.host_tlsrpt.errors, &r.host_tlsrpt.warnings);
-    add("DomainTLSRPT", &r.domain_tlsrpt.errors, &r.domain_tlsrpt.warnings);
+    add(
+        "DomainTLSRPT",
+        &r.domain_tlsrpt.errors,
+        &r.domain_tlsrpt.warnings,
+    );
     add("MTASTS", &r.mtasts.errors, &r.mtasts.warnings);
     add("SRVConf", &r.srv_conf.errors, &r.srv_conf.warnings);
     add("Autoconf", &r.autoconf.errors, &r.autoconf.warnings);
-    add("Autodiscover", &r.autodiscover.errors, &r.autodiscover.warnings);
+    add(
+        "Autodiscover",
+        &r.autodiscover.errors,
+        &r.autodiscover.warnings,
+    );
     out
 }
-

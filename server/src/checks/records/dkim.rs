@@ -28,7 +28,10 @@ fn tags(txt: &str) -> Result<Vec<(String, String)>, String> {
             .split_once('=')
             .ok_or_else(|| format!("missing \"=\" in tag {part:?}"))?;
         let k = k.trim_end();
-        if k.is_empty() || !k.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if k.is_empty()
+            || !k.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
             return Err(format!("invalid tag name {k:?}"));
         }
         if out.iter().any(|(x, _)| x == k) {
@@ -51,7 +54,8 @@ pub fn parse(txt: &str) -> Parsed {
     let tags = match tags(txt) {
         Ok(t) => t,
         Err(e) => {
-            return if txt.trim_start().starts_with("v=") && !txt.trim_start().starts_with("v=DKIM1") {
+            return if txt.trim_start().starts_with("v=") && !txt.trim_start().starts_with("v=DKIM1")
+            {
                 Parsed::NotDkim(e)
             } else {
                 Parsed::Bad(e)
@@ -148,7 +152,10 @@ mod tests {
     #[test]
     fn errors_and_non_dkim() {
         assert!(matches!(parse("v=DKIM1; k=ed25519"), Parsed::Bad(_)));
-        assert!(matches!(parse("v=DKIM1; k=ed25519; p=AAAA"), Parsed::Bad(_)));
+        assert!(matches!(
+            parse("v=DKIM1; k=ed25519; p=AAAA"),
+            Parsed::Bad(_)
+        ));
         assert!(matches!(parse("v=DKIM1; p=!!!"), Parsed::Bad(_)));
         assert!(matches!(parse("v=DKIM1; p=AAAA"), Parsed::Bad(_)));
         assert!(matches!(parse("v=spf1 -all"), Parsed::NotDkim(_)));

@@ -43,9 +43,12 @@ fn uris(v: &str) -> Result<Vec<URI>, String> {
             Some((a, s)) => (a, Some(s)),
             None => (u, None),
         };
-        let scheme_ok = addr
-            .split_once(':')
-            .is_some_and(|(s, rest)| !s.is_empty() && !rest.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+        let scheme_ok = addr.split_once(':').is_some_and(|(s, rest)| {
+            !s.is_empty()
+                && !rest.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
         if !scheme_ok {
             return Err(format!("invalid uri {addr:?}"));
         }
@@ -56,10 +59,17 @@ fn uris(v: &str) -> Result<Vec<URI>, String> {
         if let Some(s) = size {
             let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
             let unit = &s[digits.len()..];
-            if digits.is_empty() || !matches!(unit.to_ascii_lowercase().as_str(), "" | "k" | "m" | "g" | "t") {
+            if digits.is_empty()
+                || !matches!(
+                    unit.to_ascii_lowercase().as_str(),
+                    "" | "k" | "m" | "g" | "t"
+                )
+            {
                 return Err(format!("invalid size {s:?} in uri"));
             }
-            uri.max_size = digits.parse().map_err(|_| format!("invalid size {s:?} in uri"))?;
+            uri.max_size = digits
+                .parse()
+                .map_err(|_| format!("invalid size {s:?} in uri"))?;
             uri.unit = unit.to_ascii_lowercase();
         }
         out.push(uri);
@@ -83,7 +93,9 @@ fn default_record() -> DMARCRecord {
 
 /// Parses a DMARC record.
 pub fn parse(txt: &str) -> Parsed {
-    let mut parts = txt.split(';').map(|p| p.trim_matches(|c: char| c == ' ' || c == '\t'));
+    let mut parts = txt
+        .split(';')
+        .map(|p| p.trim_matches(|c: char| c == ' ' || c == '\t'));
     match parts.next().and_then(|p| p.split_once('=')) {
         Some((k, v)) if k.trim_end() == "v" && v.trim_start() == "DMARC1" => {}
         _ => return Parsed::NotDmarc,
@@ -141,7 +153,9 @@ pub fn parse(txt: &str) -> Parsed {
             },
             "fo" => {
                 let l: Vec<String> = v.split(':').map(|s| s.trim().to_string()).collect();
-                if l.iter().any(|o| !matches!(o.as_str(), "0" | "1" | "d" | "s")) {
+                if l.iter()
+                    .any(|o| !matches!(o.as_str(), "0" | "1" | "d" | "s"))
+                {
                     return bad("fo");
                 }
                 r.failure_reporting_options = l;
@@ -172,15 +186,25 @@ mod tests {
 
     #[test]
     fn parses() {
-        let Parsed::Ok(r) = parse("v=DMARC1; p=none; sp=reject; rua=mailto:a@example.org!10m,mailto:b@example.net; pct=50; fo=1:d; adkim=s")
-        else {
+        let Parsed::Ok(r) = parse(
+            "v=DMARC1; p=none; sp=reject; rua=mailto:a@example.org!10m,mailto:b@example.net; pct=50; fo=1:d; adkim=s",
+        ) else {
             panic!()
         };
         assert_eq!(r.policy, DMARCPolicy::PolicyNone);
         assert_eq!(r.subdomain_policy, DMARCPolicy::PolicyReject);
         assert_eq!(r.aggregate_report_addresses.len(), 2);
-        assert_eq!(r.aggregate_report_addresses[0].address, "mailto:a@example.org");
-        assert_eq!((r.aggregate_report_addresses[0].max_size, r.aggregate_report_addresses[0].unit.as_str()), (10, "m"));
+        assert_eq!(
+            r.aggregate_report_addresses[0].address,
+            "mailto:a@example.org"
+        );
+        assert_eq!(
+            (
+                r.aggregate_report_addresses[0].max_size,
+                r.aggregate_report_addresses[0].unit.as_str()
+            ),
+            (10, "m")
+        );
         assert_eq!(r.percentage, 50);
         assert_eq!(r.failure_reporting_options, vec!["1", "d"]);
         assert_eq!(r.adkim, Align::AlignStrict);
@@ -192,10 +216,16 @@ mod tests {
     fn rejects() {
         assert!(matches!(parse("v=spf1"), Parsed::NotDmarc));
         assert!(matches!(parse("v=DMARC1; p=maybe"), Parsed::Bad(_)));
-        assert!(matches!(parse("v=DMARC1; rua=mailto:a@b; p=none"), Parsed::Bad(_)));
+        assert!(matches!(
+            parse("v=DMARC1; rua=mailto:a@b; p=none"),
+            Parsed::Bad(_)
+        ));
         assert!(matches!(parse("v=DMARC1;"), Parsed::Bad(_)));
         assert!(matches!(parse("v=DMARC1; p=none; pct=101"), Parsed::Bad(_)));
-        assert!(matches!(parse("v=DMARC1; p=none; rua=nonsense"), Parsed::Bad(_)));
+        assert!(matches!(
+            parse("v=DMARC1; p=none; rua=nonsense"),
+            Parsed::Bad(_)
+        ));
         assert!(matches!(parse("v=DMARC1; p=none; p=none"), Parsed::Bad(_)));
     }
 }

@@ -33,7 +33,11 @@ mod tests {
         let long = "x".repeat(150);
         assert_eq!(
             super::txt_strings(&long),
-            format!("(\n \t\t\"{}\"\n \t\t\"{}\"\n\t)", "x".repeat(100), "x".repeat(50))
+            format!(
+                "(\n \t\t\"{}\"\n \t\t\"{}\"\n\t)",
+                "x".repeat(100),
+                "x".repeat(50)
+            )
         );
     }
 }

@@ -14,7 +14,9 @@ pub fn is_mtasts(txt: &str) -> bool {
 
 /// Parses `v=STSv1; id=<1-32 alnum>[; ext=value]...`.
 pub fn parse_record(txt: &str) -> Result<MTASTSRecord, String> {
-    let mut fields = txt.split(';').map(|f| f.trim_matches(|c| c == ' ' || c == '\t'));
+    let mut fields = txt
+        .split(';')
+        .map(|f| f.trim_matches(|c| c == ' ' || c == '\t'));
     if fields.next() != Some("v=STSv1") {
         return Err("expected \"v=STSv1\"".to_string());
     }
@@ -42,8 +44,11 @@ pub fn parse_record(txt: &str) -> Result<MTASTSRecord, String> {
         } else {
             let key_ok = !k.is_empty()
                 && k.len() <= 32
-                && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
-            let value_ok = !v.is_empty() && v.chars().all(|c| ('\x21'..='\x7e').contains(&c) && c != ';' && c != '=');
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+            let value_ok = !v.is_empty()
+                && v.chars()
+                    .all(|c| ('\x21'..='\x7e').contains(&c) && c != ';' && c != '=');
             if !key_ok || !value_ok {
                 return Err(format!("invalid extension {f:?}"));
             }
@@ -69,7 +74,10 @@ pub fn parse_policy(text: &str) -> Result<Policy, String> {
     let mut p = Policy::default();
     let mut have_mode = false;
     let mut have_max_age = false;
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
     for (i, line) in lines.iter().enumerate() {
         if line.is_empty() {
             if i == lines.len() - 1 {
@@ -133,7 +141,8 @@ pub fn parse_policy(text: &str) -> Result<Policy, String> {
             _ => {
                 let key_ok = !k.is_empty()
                     && k.len() <= 32
-                    && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+                    && k.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
                 if !key_ok {
                     return Err(format!("invalid key {k:?}"));
                 }
@@ -182,7 +191,13 @@ mod tests {
         let r = parse_record("v=STSv1; id=20240101T000000; ext=x;").unwrap();
         assert_eq!(r.id, "20240101T000000");
         assert_eq!(r.extensions.len(), 1);
-        for bad in ["v=STSv1", "v=STSv1; id=", "v=STSv1; id=a-b", "v=STSv2; id=1", "v=STSv1; id=1; id=2"] {
+        for bad in [
+            "v=STSv1",
+            "v=STSv1; id=",
+            "v=STSv1; id=a-b",
+            "v=STSv2; id=1",
+            "v=STSv1; id=1; id=2",
+        ] {
             assert!(parse_record(bad).is_err(), "{bad}");
         }
     }
@@ -192,9 +207,18 @@ mod tests {
         let p = parse_policy("version: STSv1\r\nmode: enforce\r\nmx: mail.example.org\r\nmx: *.example.net\r\nmax_age: 86400\r\n").unwrap();
         assert_eq!(p.mode, Mode::ModeEnforce);
         assert_eq!(p.max_age_seconds, 86400);
-        assert!(policy_matches(&p, &parse_domain("mail.example.org").unwrap()));
-        assert!(policy_matches(&p, &parse_domain("mx1.example.net").unwrap()));
-        assert!(!policy_matches(&p, &parse_domain("a.b.example.net").unwrap()));
+        assert!(policy_matches(
+            &p,
+            &parse_domain("mail.example.org").unwrap()
+        ));
+        assert!(policy_matches(
+            &p,
+            &parse_domain("mx1.example.net").unwrap()
+        ));
+        assert!(!policy_matches(
+            &p,
+            &parse_domain("a.b.example.net").unwrap()
+        ));
         for bad in [
             "",
             "mode: enforce\nversion: STSv1\n",

@@ -85,7 +85,9 @@ fn parse_term(term: &str, r: &mut SPFRecord) -> Result<(), String> {
             }
         }
         "include" | "exists" => {
-            let spec = arg.strip_prefix(':').ok_or_else(|| format!("{mechanism} requires a domain-spec"))?;
+            let spec = arg
+                .strip_prefix(':')
+                .ok_or_else(|| format!("{mechanism} requires a domain-spec"))?;
             check_domain_spec(spec)?;
             d.domain_spec = spec.to_string();
         }
@@ -102,13 +104,16 @@ fn parse_term(term: &str, r: &mut SPFRecord) -> Result<(), String> {
                     return Err(unknown());
                 }
             } else {
-                let (v4, v6) = dual_cidr(a).ok_or_else(|| format!("invalid cidr length in {term:?}"))?;
+                let (v4, v6) =
+                    dual_cidr(a).ok_or_else(|| format!("invalid cidr length in {term:?}"))?;
                 d.ip4_cidr_len = v4;
                 d.ip6_cidr_len = v6;
             }
         }
         "ip4" | "ip6" => {
-            let s = arg.strip_prefix(':').ok_or_else(|| format!("{mechanism} requires an address"))?;
+            let s = arg
+                .strip_prefix(':')
+                .ok_or_else(|| format!("{mechanism} requires an address"))?;
             let (ip, cidr) = match s.split_once('/') {
                 Some((ip, c)) => (ip, Some(c)),
                 None => (s, None),
@@ -153,7 +158,11 @@ fn dual_cidr(s: &str) -> Option<(Option<i32>, Option<i32>)> {
 }
 
 fn cidr_len(s: &str, max: i32) -> Option<i32> {
-    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
+    if s.is_empty()
+        || s.len() > 3
+        || !s.bytes().all(|b| b.is_ascii_digit())
+        || (s.len() > 1 && s.starts_with('0'))
+    {
         return None;
     }
     let n: i32 = s.parse().ok()?;
@@ -173,10 +182,14 @@ fn check_macro_string(s: &str) -> Result<(), String> {
             match b.get(i + 1) {
                 Some(b'%' | b'_' | b'-') => i += 2,
                 Some(b'{') => {
-                    let end = s[i..].find('}').ok_or_else(|| format!("unterminated macro in {s:?}"))?;
+                    let end = s[i..]
+                        .find('}')
+                        .ok_or_else(|| format!("unterminated macro in {s:?}"))?;
                     let body = &s[i + 2..i + end];
                     let mut chars = body.chars();
-                    let letter = chars.next().ok_or_else(|| format!("empty macro in {s:?}"))?;
+                    let letter = chars
+                        .next()
+                        .ok_or_else(|| format!("empty macro in {s:?}"))?;
                     if !"slodiphcrtvSLODIPHCRTV".contains(letter) {
                         return Err(format!("unknown macro letter {letter:?} in {s:?}"));
                     }
@@ -270,13 +283,25 @@ mod tests {
         assert_eq!(r.directives[0].ip4_cidr_len, Some(24));
         assert_eq!(r.directives[1].ip6_cidr_len, Some(32));
         assert_eq!(r.directives[3].domain_spec, "mail.example.org");
-        assert_eq!((r.directives[3].ip4_cidr_len, r.directives[3].ip6_cidr_len), (Some(24), Some(64)));
+        assert_eq!(
+            (r.directives[3].ip4_cidr_len, r.directives[3].ip6_cidr_len),
+            (Some(24), Some(64))
+        );
         assert_eq!(r.directives[4].qualifier, "-");
         assert_eq!(r.directives[5].mechanism, "all");
         assert_eq!(r.redirect, "_spf.example.com");
         assert_eq!(r.explanation, "exp.%{d}");
-        assert_eq!(r.other, vec![Modifier { key: "ra".into(), value: "postmaster".into() }]);
-        assert_eq!(record_text(&r), "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 a mx:mail.example.org/24//64 -include:_spf.example.net ~all redirect=_spf.example.com exp=exp.%{d} ra=postmaster");
+        assert_eq!(
+            r.other,
+            vec![Modifier {
+                key: "ra".into(),
+                value: "postmaster".into()
+            }]
+        );
+        assert_eq!(
+            record_text(&r),
+            "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 a mx:mail.example.org/24//64 -include:_spf.example.net ~all redirect=_spf.example.com exp=exp.%{d} ra=postmaster"
+        );
     }
 
     #[test]

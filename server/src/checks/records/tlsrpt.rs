@@ -46,7 +46,10 @@ pub fn parse(txt: &str) -> Result<TLSRPTRecord, String> {
                 let u = u.trim_matches(is_wsp);
                 let scheme_ok = (u.starts_with("mailto:") && u.len() > 7)
                     || (u.starts_with("https:") && u.len() > 6);
-                if !scheme_ok || u.chars().any(|c| c.is_whitespace() || c == '!' || c.is_control()) {
+                if !scheme_ok
+                    || u.chars()
+                        .any(|c| c.is_whitespace() || c == '!' || c.is_control())
+                {
                     return Err(format!("invalid rua uri {u:?}"));
                 }
                 l.push(RUA(u.to_string()));
@@ -56,8 +59,11 @@ pub fn parse(txt: &str) -> Result<TLSRPTRecord, String> {
             let key_ok = !k.is_empty()
                 && k.len() <= 32
                 && k.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-                && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
-            let value_ok = !v.is_empty() && v.chars().all(|c| ('\x21'..='\x7e').contains(&c) && c != ';' && c != '=');
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+            let value_ok = !v.is_empty()
+                && v.chars()
+                    .all(|c| ('\x21'..='\x7e').contains(&c) && c != ';' && c != '=');
             if !key_ok || !value_ok {
                 return Err(format!("invalid extension {f:?}"));
             }
@@ -96,12 +102,23 @@ mod tests {
         assert_eq!(r.ruas.len(), 2);
         assert_eq!(r.ruas[0].len(), 2);
         assert_eq!(r.extensions[0].key, "ext");
-        assert_eq!(record_text(&r), "v=TLSRPTv1; rua=mailto:a@example.org,https://r.example.net/x; rua=mailto:b@example.org; ext=1");
+        assert_eq!(
+            record_text(&r),
+            "v=TLSRPTv1; rua=mailto:a@example.org,https://r.example.net/x; rua=mailto:b@example.org; ext=1"
+        );
     }
 
     #[test]
     fn rejects() {
-        for bad in ["v=TLSRPTv1", "v=TLSRPTv1;", "v=TLSRPTv1; rua=ftp://x", "v=TLSRPTv1; x", "v=TLSRPTv1;; rua=mailto:a@b", "v=TLSRPTv2; rua=mailto:a@b", "v=TLSRPTv1 ; ext=1"] {
+        for bad in [
+            "v=TLSRPTv1",
+            "v=TLSRPTv1;",
+            "v=TLSRPTv1; rua=ftp://x",
+            "v=TLSRPTv1; x",
+            "v=TLSRPTv1;; rua=mailto:a@b",
+            "v=TLSRPTv2; rua=mailto:a@b",
+            "v=TLSRPTv1 ; ext=1",
+        ] {
             assert!(parse(bad).is_err(), "{bad}");
         }
     }
