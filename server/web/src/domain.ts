@@ -159,8 +159,26 @@ export function checklist(r: api.CheckResult): HTMLElement {
 				areaDetails(key, r),
 				instr.map(i => h('div', { class: 'instruction' }, h('h4', {}, 'Instructions'), copyable(i)))))
 	})
+	// An overview of all areas at the top; each entry opens and scrolls to its item.
+	const index = h('ul', { class: 'check-index', 'aria-label': 'Overview' }, items.map((item, i) => {
+		const state = item.classList.contains('error') ? 'error' : item.classList.contains('warning') ? 'warning' : 'ok'
+		return h('li', {}, h('button', {
+			type: 'button', class: 'plain', onclick: () => {
+				const d = item.querySelector('details')
+				if (d) {
+					d.open = true
+				}
+				item.scrollIntoView({ block: 'start' })
+				const s = item.querySelector('summary')
+				if (s) {
+					s.focus({ preventScroll: true })
+				}
+			},
+		}, h('span', { class: 'dot ' + state, 'aria-hidden': 'true' }), areas[i][1], h('span', { class: 'visually-hidden' }, ': ' + state)))
+	}))
 	return h('div', { class: 'checklist' },
 		h('p', { class: 'summary', id: 'check-summary' }, errors === 0 && warnings === 0 ? 'All checks passed.' : errors + ' error' + (errors === 1 ? '' : 's') + ' and ' + warnings + ' warning' + (warnings === 1 ? '' : 's') + ' in ' + areas.length + ' checks.'),
+		index,
 		h('ul', { class: 'checks' }, items))
 }
 
