@@ -156,9 +156,12 @@ test('account: add and remove an address, errors shown next to the action', asyn
 	const addForm = page.getByRole('form', { name: 'Add address' })
 	// A bare localpart is in the account's domain.
 	await addForm.getByLabel('Address').fill('sales')
-	await addForm.getByRole('button', { name: 'Add address' }).click()
+	// Keyboard: Enter submits, and after the page shows the new address the focus is
+	// back in the field, ready for the next one.
+	await addForm.getByLabel('Address').press('Enter')
 	await page.locator('.addr', { hasText: 'sales@example.org' }).waitFor()
 	await page.locator('#notice', { hasText: 'Address sales@example.org added.' }).waitFor()
+	assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'account-add-address')
 
 	// Adding it again fails; the error appears in the form that caused it.
 	await addForm.getByLabel('Address').fill('sales@example.org')

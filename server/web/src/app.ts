@@ -348,7 +348,13 @@ export function lazy(ctx: Ctx, load: () => Promise<Child>): HTMLElement {
 	return body
 }
 
-// A form whose submission runs fn through act().
+function slug(s: string): string {
+	return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
+}
+
+// A form whose submission runs fn through act(). Its buttons get ids from the form's
+// label, so that the keyboard focus returns to the same button after the page is
+// rendered again.
 export function form(attrs: { [k: string]: string }, fn: (f: HTMLFormElement) => Promise<string | void>, ...children: Child[]): HTMLFormElement {
 	const f: HTMLFormElement = h('form', {
 		...attrs, onsubmit: (e: SubmitEvent) => {
@@ -356,6 +362,11 @@ export function form(attrs: { [k: string]: string }, fn: (f: HTMLFormElement) =>
 			act(f, () => fn(f))
 		},
 	}, children)
+	for (const b of f.querySelectorAll('button')) {
+		if (!b.id) {
+			b.id = 'b-' + slug((attrs['aria-label'] || '') + ' ' + b.textContent)
+		}
+	}
 	return f
 }
 
@@ -364,7 +375,7 @@ export function form(attrs: { [k: string]: string }, fn: (f: HTMLFormElement) =>
 // so screen readers and tests can tell them apart.
 export function button(text: string, fn: () => Promise<string | void>, opts: { confirm?: string, class?: string, id?: string, label?: string } = {}): HTMLButtonElement {
 	const b: HTMLButtonElement = h('button', {
-		type: 'button', class: opts.class, id: opts.id, title: opts.label, 'aria-label': opts.label, onclick: () => {
+		type: 'button', class: opts.class, id: opts.id || 'b-' + slug(opts.label || text), title: opts.label, 'aria-label': opts.label, onclick: () => {
 			if (opts.confirm && !window.confirm(opts.confirm)) {
 				return
 			}

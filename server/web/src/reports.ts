@@ -2,7 +2,7 @@
 // DMARC evaluations, TLS results, the TLSRPT record lookup, and both suppress lists.
 
 import * as api from '../../../generated/api'
-import { Ctx, form, field, button } from './app'
+import { Ctx, form, field, button, render } from './app'
 import { h, Child, link, href, section, table, dl, fmtTime, ymd, parseYmd, yesno, domainFull, domainName, age } from './dom'
 import { crumbs } from './domain'
 
@@ -36,7 +36,15 @@ function periodQuery(p: Period): string {
 function periodForm(p: Period, path: string[]): HTMLElement {
 	const start = h('input', { type: 'date', name: 'start', id: 'period-start', value: p.startText, required: true })
 	const end = h('input', { type: 'date', name: 'end', id: 'period-end', value: p.endText, required: true })
-	const go = (s: string, e: string) => { window.location.hash = href(...path) + '?start=' + s + '&end=' + e }
+	const go = (s: string, e: string) => {
+		const hash = href(...path) + '?start=' + s + '&end=' + e
+		if (window.location.hash === hash) {
+			// No hashchange for the same address: show the current data anyway.
+			render(true)
+		} else {
+			window.location.hash = hash
+		}
+	}
 	const preset = (label: string, days: number) => h('button', {
 		type: 'button', class: 'small', onclick: () => {
 			const t = new Date()
