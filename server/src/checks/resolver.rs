@@ -15,6 +15,10 @@
 //! checks must ask the upstream every time, including for reverse names of loopback
 //! addresses.
 //!
+//! Limitation: hickory turns NXDOMAIN/NODATA answers into errors without their header, so
+//! the AD bit of a negative answer is not seen; such answers count as not signed (this only
+//! matters for DomainRecords' probe of a domain without a TXT record at its apex).
+//!
 //! Errors are rendered like Go's `net.DNSError` (`lookup <name>: no such host`), since mox's
 //! messages embed them, and carry a kind so callers can tell "not found" from temporary
 //! failures.
