@@ -7,7 +7,8 @@
 //!   generator's fixtures, the test APIs), in both forms, for `.ts` and `.d.ts`, with
 //!   and without DOM typings, and on the two compatibility fixtures that use them;
 //! - the `node --test` suites under tests/ts/ pass against the test server
-//!   (examples/testapi_server.rs, the runtime serving tests/ts/clientapi.json).
+//!   (examples/testapi_server.rs, the runtime serving tests/ts/clientapi.json) and, for
+//!   the checked-in admin client, against the admin server.
 //!
 //! TypeScript comes from node_modules (pinned in package-lock.json): run `npm ci` in the
 //! repository root first, as tests/run-all.sh does.
@@ -271,26 +272,25 @@ fn every_client_passes_tsc_strict() {
     run_tsc("the clients without DOM typings", &args, &no_dom);
 }
 
-/// The test server binary built from examples/testapi_server.rs. `cargo test` builds
-/// examples next to the test's deps directory; when only this test was built
-/// (`cargo test --test typescript`), build it with the same cargo and target dir.
-fn test_server() -> PathBuf {
+/// A binary of this workspace in the profile directory this test runs from, built
+/// with the same cargo and target dir when it is not there yet (`cargo test` of the
+/// whole workspace builds both before running any test; `cargo test --test typescript`
+/// does not). `kind` is "examples" or "" (a package's binary).
+fn workspace_binary(kind: &str, name: &str, build_args: &[&str]) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe.parent().unwrap().parent().unwrap();
     let bin = profile_dir
-        .join("examples")
-        .join(format!("testapi_server{}", std::env::consts::EXE_SUFFIX));
+        .join(kind)
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     if !bin.exists() {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "--example", "testapi_server"])
+            .arg("build")
+            .args(build_args)
             .current_dir(root())
             .status()
-            .expect("running cargo build --example testapi_server");
-        assert!(
-            status.success(),
-            "building examples/testapi_server.rs failed"
-        );
+            .expect("running cargo build");
+        assert!(status.success(), "cargo build {build_args:?} failed");
     }
     assert!(bin.exists(), "{} was not built", bin.display());
     bin
@@ -332,7 +332,20 @@ fn node_suites_pass() {
     cmd.args(["--test", "--test-timeout=120000", "tests/ts/"])
         .current_dir(root())
         .env("SHERPA_TS_CLIENT_DIR", &dir);
-    cmd.env("SHERPA_TS_SERVER", test_server());
+    // examples/testapi_server.rs, serving tests/ts/clientapi.json.
+    cmd.env(
+        "SHERPA_TS_SERVER",
+        workspace_binary(
+            "examples",
+            "testapi_server",
+            &["--example", "testapi_server"],
+        ),
+    );
+    // The admin server, for the checked-in admin client.
+    cmd.env(
+        "SHERPA_ADMIN_SERVER",
+        workspace_binary("", "server", &["-p", "server", "--bin", "server"]),
+    );
     let output = cmd
         .output()
         .expect("running node --test (Node.js >= 20 must be installed)");
