@@ -40,7 +40,7 @@ export async function accountPage(ctx: Ctx, name: string) {
 		return 'Password set.'
 	},
 	field('New password', pw, 'At least 8 characters.'),
-	h('div', { class: 'field check' }, show, h('label', { for: show.id }, 'Show')),
+	h('div', { class: 'field checkbox' }, show, h('label', { for: show.id }, 'Show')),
 	h('div', { class: 'row' },
 		h('button', { type: 'button', onclick: () => { pw.value = randomPassword(); pw.type = 'text'; show.checked = true; pw.select() } }, 'Generate'),
 		h('button', { type: 'submit' }, 'Set password')))

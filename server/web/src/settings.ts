@@ -40,7 +40,7 @@ export async function webserverPage(ctx: Ctx) {
 	const text = (id: string, label: string, value: string, set: (v: string) => void, hint?: string, attrs: { [k: string]: string } = {}) =>
 		field(label, h('input', { id: id, value: value, autocapitalize: 'off', spellcheck: 'false', ...attrs, oninput: (e: Event) => set((e.target as HTMLInputElement).value) }), hint)
 	const check = (id: string, label: string, value: boolean, set: (v: boolean) => void) =>
-		h('div', { class: 'field check' }, h('input', { type: 'checkbox', id: id, checked: value, onchange: (e: Event) => set((e.target as HTMLInputElement).checked) }), h('label', { for: id }, label))
+		h('div', { class: 'field checkbox' }, h('input', { type: 'checkbox', id: id, checked: value, onchange: (e: Event) => set((e.target as HTMLInputElement).checked) }), h('label', { for: id }, label))
 	const headers = (id: string, m: { [k: string]: string } | undefined, set: (m: { [k: string]: string }) => void) =>
 		field('Response headers', h('textarea', {
 			id: id, rows: 2, spellcheck: 'false', oninput: (e: Event) => {
@@ -70,25 +70,26 @@ export async function webserverPage(ctx: Ctx) {
 			if (wh.WebStatic) {
 				const ws = wh.WebStatic
 				details = [
-					text(p + 'root', 'Root directory', ws.Root, v => { ws.Root = v }),
-					text(p + 'strip', 'Strip prefix', ws.StripPrefix, v => { ws.StripPrefix = v }, 'Removed from the request path before looking up the file; starts with /.'),
-					check(p + 'list', 'List files in directories', ws.ListFiles, v => { ws.ListFiles = v }),
-					check(p + 'continue', 'Continue with the next handler when a file is not found', ws.ContinueNotFound, v => { ws.ContinueNotFound = v }),
+					h('div', { class: 'grid' },
+						text(p + 'root', 'Root directory', ws.Root, v => { ws.Root = v }),
+						text(p + 'strip', 'Strip prefix', ws.StripPrefix, v => { ws.StripPrefix = v }, 'Removed from the request path before looking up the file; starts with /.')),
+					h('div', { class: 'row' },
+						check(p + 'list', 'List files in directories', ws.ListFiles, v => { ws.ListFiles = v }),
+						check(p + 'continue', 'Continue with the next handler when a file is not found', ws.ContinueNotFound, v => { ws.ContinueNotFound = v })),
 					headers(p + 'headers', ws.ResponseHeaders, m => { ws.ResponseHeaders = m }),
 				]
 			} else if (wh.WebRedirect) {
 				const wr = wh.WebRedirect
-				details = [
+				details = h('div', { class: 'grid' },
 					text(p + 'baseurl', 'Base URL', wr.BaseURL, v => { wr.BaseURL = v }, 'Scheme and host to redirect to, without path, e.g. https://www.example.com.'),
 					text(p + 'origpath', 'Original path regexp', wr.OrigPathRegexp, v => { wr.OrigPathRegexp = v }),
 					text(p + 'replace', 'Replacement path', wr.ReplacePath, v => { wr.ReplacePath = v }),
-					field('Status code', h('input', { id: p + 'status', type: 'number', min: 0, max: 399, value: '' + wr.StatusCode, oninput: (e: Event) => { wr.StatusCode = +(e.target as HTMLInputElement).value || 0 } }), '0 for the default (308), or 300 to 399.'),
-				]
+					field('Status code', h('input', { id: p + 'status', type: 'number', min: 0, max: 399, value: '' + wr.StatusCode, oninput: (e: Event) => { wr.StatusCode = +(e.target as HTMLInputElement).value || 0 } }), '0 for the default (308), or 300 to 399.'))
 			} else if (wh.WebForward) {
 				const wf = wh.WebForward
 				details = [
-					text(p + 'url', 'Forward to URL', wf.URL, v => { wf.URL = v }),
-					check(p + 'strippath', 'Strip the matched path', wf.StripPath, v => { wf.StripPath = v }),
+					h('div', { class: 'grid' }, text(p + 'url', 'Forward to URL', wf.URL, v => { wf.URL = v }, 'E.g. http://127.0.0.1:8080/.')),
+					h('div', { class: 'row' }, check(p + 'strippath', 'Strip the matched path', wf.StripPath, v => { wf.StripPath = v })),
 					headers(p + 'headers', wf.ResponseHeaders, m => { wf.ResponseHeaders = m }),
 				]
 			}
@@ -106,11 +107,12 @@ export async function webserverPage(ctx: Ctx) {
 				h('div', { class: 'grid' },
 					text(p + 'logname', 'Name', wh.LogName, v => { wh.LogName = v }, 'For logging; optional.'),
 					text(p + 'domain', 'Domain', wh.Domain, v => { wh.Domain = v }, undefined, { required: 'true' }),
-					text(p + 'path', 'Path regexp', wh.PathRegexp, v => { wh.PathRegexp = v }, 'Starts with ^, e.g. ^/ for everything.', { required: 'true' }),
+					text(p + 'path', 'Path regexp', wh.PathRegexp, v => { wh.PathRegexp = v }, 'Starts with ^, e.g. ^/ for everything.', { required: 'true' })),
+				h('div', { class: 'row' },
 					check(p + 'dontredirect', 'Don\'t redirect plain HTTP to HTTPS', wh.DontRedirectPlainHTTP, v => { wh.DontRedirectPlainHTTP = v }),
-					check(p + 'compress', 'Compress responses', wh.Compress, v => { wh.Compress = v }),
-					field('Action', kindSelect),
-					details),
+					check(p + 'compress', 'Compress responses', wh.Compress, v => { wh.Compress = v })),
+				h('div', { class: 'grid' }, field('Action', kindSelect)),
+				details,
 				h('div', { class: 'row' },
 					h('button', { type: 'button', class: 'small', disabled: i === 0, onclick: () => { handlers.splice(i - 1, 0, ...handlers.splice(i, 1)); draw('wh-' + (i - 1) + '-up') }, id: p + 'up' }, 'Move up'),
 					h('button', { type: 'button', class: 'small', disabled: i === handlers.length - 1, onclick: () => { handlers.splice(i + 1, 0, ...handlers.splice(i, 1)); draw('wh-' + (i + 1) + '-down') }, id: p + 'down' }, 'Move down'),
