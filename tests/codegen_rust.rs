@@ -214,6 +214,8 @@ fn runtime_path_option() {
         "crate::rt::Error",
         "impl<A: Api> crate::rt::Dispatch for Dispatcher<A>",
         "pub static SCHEMA: crate::rt::schema::Schema",
+        "#[serde(deserialize_with = \"crate::rt::de::null_as_zero\")]",
+        "impl crate::rt::de::NullAsZero for Values {}",
     ] {
         assert!(code.contains(needle), "missing {needle:?}");
     }
@@ -223,6 +225,14 @@ fn runtime_path_option() {
     };
     match generate_rust(&json, "alltypes.json", &bad) {
         Err(Error::Options(e)) => assert!(e.to_string().contains("\"not a path\""), "{e}"),
+        other => panic!("expected an options error, got {other:?}"),
+    }
+    // serde's `deserialize_with` takes the path as text, which cannot carry generics.
+    let generic = RustOptions {
+        runtime_path: "crate::rt<u8>".to_string(),
+    };
+    match generate_rust(&json, "alltypes.json", &generic) {
+        Err(Error::Options(e)) => assert!(e.to_string().contains("generic arguments"), "{e}"),
         other => panic!("expected an options error, got {other:?}"),
     }
 }

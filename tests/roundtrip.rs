@@ -7,6 +7,9 @@
 //! dropped), the zero time is `0001-01-01T00:00:00Z`, bytes are padded standard base64,
 //! `int64s`/`uint64s` are strings, unknown enum values survive, and `null` lists and maps
 //! read as empty.
+//!
+//! The generated types also read Go's output with plain serde (`serde_json::from_str`),
+//! `null` at any depth giving the zero value, as Go reads it.
 
 #![deny(warnings)]
 
@@ -18,7 +21,13 @@ mod alltypes {
     include!("fixtures/rust/alltypes.rs");
 }
 
-use alltypes::{Api, Count, Dispatcher, Level, Mode, Token, Values};
+/// Nested lists, maps and nullables, and boxed reference cycles.
+#[allow(dead_code)]
+mod nested {
+    include!("fixtures/rust/nested.rs");
+}
+
+use alltypes::{Api, Count, Dispatcher, Inner, Level, Mode, Token, Values};
 
 /// Echoes everything back; `Echo` fails with a user error for one magic string so the
 /// error path through the generated dispatcher is covered too.
@@ -381,4 +390,166 @@ fn schema_table_matches_the_document() {
     let file: Value = serde_json::from_str(include_str!("fixtures/rust/alltypes.json")).unwrap();
     assert_eq!(doc, file);
     assert_eq!(json!(doc["Name"]), json!("AllTypes"));
+}
+
+/// What Go writes for a zero `Values`: `null` for every nil slice and map (`[]byte`
+/// included), at the top level and inside the nested struct.
+const GO_ZERO: &str = concat!(
+    r#"{"Any":null,"Bool":false,"Int8":0,"Uint8":0,"Int16":0,"Uint16":0,"Int32":0,"#,
+    r#""Uint32":0,"Int64":0,"Uint64":0,"Int64s":"0","Uint64s":"0","Float32":0,"Float64":0,"#,
+    r#""String":"","Timestamp":"0001-01-01T00:00:00Z","NullableString":null,"#,
+    r#""NullableTimestamp":null,"List":null,"Map":null,"Bytes":null,"NullableBytes":null,"#,
+    r#""Struct":{"Name":"","Tags":null},"NullableStruct":null,"Structs":null,"Mode":"","#,
+    r#""Modes":null,"Level":0,"Token":"","Count":0,"Times":null,"Anys":null}"#
+);
+
+/// Go's output reads into the generated types with plain serde: `null` lists and maps
+/// are empty, and `null` where Go would never write it (but reads it as "leave the zero
+/// value") gives the zero value too, for every kind of field.
+#[test]
+fn plain_serde_reads_go_nulls_as_zero_values() {
+    let v: Values = serde_json::from_str(GO_ZERO).unwrap();
+    assert_eq!(v, Values::default());
+
+    let all_null = ZERO_KEYS
+        .iter()
+        .map(|k| format!("\"{k}\":null"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let v: Values = serde_json::from_str(&format!("{{{all_null}}}")).unwrap();
+    assert_eq!(v, Values::default());
+    assert_eq!(v.mode, Mode::ModeEmpty);
+    assert_eq!(v.level, Level::LevelZero);
+    assert!(v.timestamp.is_zero());
+
+    // Nulls inside lists and maps, and inside structs inside lists.
+    let v: Values = serde_json::from_str(concat!(
+        r#"{"List":[null,"a"],"Map":{"a":null,"b":2},"Structs":[null,{"Name":null,"Tags":[null,"t"]}],"#,
+        r#""Modes":[null,"on"],"Times":{"t":null},"Anys":[null,1],"Struct":{"Tags":null},"#,
+        r#""NullableStruct":{"Name":null,"Tags":null},"Mode":null,"Token":null,"Count":null}"#
+    ))
+    .unwrap();
+    assert_eq!(v.list, ["", "a"]);
+    assert_eq!(v.map, [("a".to_string(), 0), ("b".to_string(), 2)].into());
+    assert_eq!(
+        v.structs,
+        [
+            Inner::default(),
+            Inner {
+                name: String::new(),
+                tags: vec![String::new(), "t".to_string()]
+            }
+        ]
+    );
+    assert_eq!(v.modes, [Mode::ModeEmpty, Mode::ModeOn]);
+    assert!(v.times["t"].is_zero());
+    assert_eq!(v.anys, [Value::Null, json!(1)]);
+    assert_eq!(v.r#struct, Inner::default());
+    assert_eq!(v.nullable_struct, Some(Inner::default()));
+    assert_eq!((v.token, v.count), (Token(String::new()), Count(0)));
+
+    // A top-level `null` needs the runtime's entry points (derives reject it).
+    assert_eq!(
+        sherpa_runtime::de::from_str::<Values>("null").unwrap(),
+        Values::default()
+    );
+    assert_eq!(
+        sherpa_runtime::de::from_str::<Vec<Values>>("null").unwrap(),
+        []
+    );
+    // Wrong types are still errors.
+    assert!(serde_json::from_str::<Values>(r#"{"List":"x"}"#).is_err());
+    assert!(serde_json::from_str::<Values>(r#"{"Map":{"a":"1"}}"#).is_err());
+}
+
+/// Nulls at every depth of nested lists, maps and nullables, and in boxed cycles.
+#[test]
+fn plain_serde_reads_nested_nulls() {
+    use nested::{Node, Pair, Shapes};
+    use std::collections::BTreeMap;
+
+    let s: Shapes = serde_json::from_str(concat!(
+        r#"{"NullableList":null,"ListOfNullable":[null,"s"],"NullableListOfNullable":[null],"#,
+        r#""Matrix":[null,[1,null]],"MapOfLists":{"a":null,"b":[null]},"#,
+        r#""NullableMap":{"k":null,"l":3},"ListOfMaps":[null,{"x":null}],"#,
+        r#""Deep":{"d":[null,{"e":null,"f":[1.5,null]}],"z":null}}"#
+    ))
+    .unwrap();
+    let expect = Shapes {
+        nullable_list: None,
+        list_of_nullable: vec![None, Some("s".to_string())],
+        nullable_list_of_nullable: Some(vec![None]),
+        matrix: vec![vec![], vec![1, 0]],
+        map_of_lists: BTreeMap::from([
+            ("a".to_string(), vec![]),
+            ("b".to_string(), vec![String::new()]),
+        ]),
+        nullable_map: Some(BTreeMap::from([
+            ("k".to_string(), None),
+            ("l".to_string(), Some(3)),
+        ])),
+        list_of_maps: vec![BTreeMap::new(), BTreeMap::from([("x".to_string(), false)])],
+        deep: BTreeMap::from([
+            (
+                "d".to_string(),
+                vec![
+                    BTreeMap::new(),
+                    BTreeMap::from([
+                        ("e".to_string(), None),
+                        ("f".to_string(), Some(vec![1.5, 0.0])),
+                    ]),
+                ],
+            ),
+            ("z".to_string(), vec![]),
+        ]),
+    };
+    assert_eq!(s, expect);
+
+    let n: Node = serde_json::from_str(concat!(
+        r#"{"Parent":{"Parent":null,"Children":null},"Children":[null,{"ByName":{"x":null}}],"#,
+        r#""ByName":null,"Pair":{"Left":null,"Right":{"Children":[null]}}}"#
+    ))
+    .unwrap();
+    let expect = Node {
+        parent: Some(Box::new(Node::default())),
+        children: vec![
+            Node::default(),
+            Node {
+                by_name: BTreeMap::from([("x".to_string(), Node::default())]),
+                ..Node::default()
+            },
+        ],
+        by_name: BTreeMap::new(),
+        pair: Some(Box::new(Pair {
+            left: Box::default(),
+            right: Some(Box::new(Node {
+                children: vec![Node::default()],
+                ..Node::default()
+            })),
+        })),
+    };
+    assert_eq!(n, expect);
+}
+
+/// Plain serde and the dispatcher (which normalises against the schema first) agree
+/// on what Go's null-laden output means.
+#[tokio::test]
+async fn plain_serde_agrees_with_the_dispatcher() {
+    for input in [
+        GO_ZERO,
+        r#"{"Structs":[null,{"Tags":[null]}],"Map":{"a":null},"Times":{"t":null},"Modes":[null]}"#,
+        r#"{"Struct":null,"NullableStruct":{"Tags":null},"List":[null],"Anys":[null]}"#,
+    ] {
+        let plain: Values = serde_json::from_str(input).unwrap();
+        let (status, body) = call("Echo", &format!("[{input}]")).await;
+        assert_eq!(status, 200, "{input}: {body}");
+        assert_eq!(
+            body,
+            format!(
+                "{{\"result\":{}}}\n",
+                sherpa_runtime::gojson::to_string(&plain).unwrap()
+            ),
+            "{input}"
+        );
+    }
 }

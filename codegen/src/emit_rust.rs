@@ -55,9 +55,27 @@ pub fn emit(model: &Model, opts: &RustOptions) -> Result<TokenStream, OptionsErr
             opts.runtime_path
         ))
     })?;
+    if let Some(seg) = rt.segments.iter().find(|s| !s.arguments.is_none()) {
+        return Err(OptionsError(format!(
+            "runtime path {:?} has generic arguments at {:?}",
+            opts.runtime_path,
+            seg.ident.to_string()
+        )));
+    }
+    let mut null_as_zero = if rt.leading_colon.is_some() {
+        String::from("::")
+    } else {
+        String::new()
+    };
+    for seg in &rt.segments {
+        null_as_zero.push_str(&seg.ident.to_string());
+        null_as_zero.push_str("::");
+    }
+    null_as_zero.push_str("de::null_as_zero");
     let cx = Cx {
         model,
         rt: quote!(#rt),
+        null_as_zero,
     };
     let types = model.types.iter().map(|t| cx.named_type(t));
     let api = cx.api_trait();
@@ -78,6 +96,9 @@ struct Cx<'a> {
     model: &'a Model,
     /// The runtime path as tokens.
     rt: TokenStream,
+    /// The path of the runtime's `de::null_as_zero`, as text for serde's
+    /// `deserialize_with`.
+    null_as_zero: String,
 }
 
 impl Cx<'_> {
@@ -141,7 +162,21 @@ impl Cx<'_> {
         }
     }
 
+    /// A named type's items, plus its `NullAsZero` impl: struct fields read through
+    /// `null_as_zero`, so every type a field can have needs one (Go writes `null` for
+    /// nil slices and maps at any depth and reads `null` as the zero value).
     fn named_type(&self, t: &NamedType) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&t.rust_name);
+        let items = self.named_type_items(t);
+        quote! {
+            #items
+
+            impl #rt::de::NullAsZero for #name {}
+        }
+    }
+
+    fn named_type_items(&self, t: &NamedType) -> TokenStream {
         match &t.kind {
             TypeKind::Struct { fields } => self.struct_type(t, fields),
             TypeKind::Strings {
@@ -169,9 +204,11 @@ impl Cx<'_> {
             let wire = &f.name;
             let fname = ident(&f.rust_name);
             let ty = self.rust_type_boxed(&f.ty, f.rust_boxed);
+            let null_as_zero = &self.null_as_zero;
             quote! {
                 #docs
                 #[serde(rename = #wire)]
+                #[serde(deserialize_with = #null_as_zero)]
                 pub #fname: #ty,
             }
         });

@@ -5,6 +5,7 @@
 //! - [`Error`] and [`codes`]: the error envelope and the protocol's codes.
 //! - [`Timestamp`], [`Bytes`], [`Int64s`], [`Uint64s`]: values with Go's JSON forms.
 //! - [`gojson`]: writing JSON byte for byte as Go's `encoding/json`.
+//! - [`de`]: reading Go's JSON with plain serde (`null` as the zero value at any depth).
 //! - [`Dispatch`], [`Call`], [`Encoded`], [`handle`]: calling functions, with Go's
 //!   request parsing, parameter decoding (`null` as zero, case-insensitive keys,
 //!   unknown fields rejected, Go's error messages) and response envelope.
@@ -12,6 +13,7 @@
 //! - `actix` (feature `actix`, on by default): the HTTP side on actix-web, as Go's
 //!   handler: a ready-made scope, or `respond` for servers that route themselves.
 
+pub mod de;
 pub mod doc;
 pub mod schema;
 
