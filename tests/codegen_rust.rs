@@ -148,6 +148,36 @@ mod compiled {
     );
 }
 
+/// The generated name index finds every function (the runtime trusts it for lookups).
+#[test]
+fn schema_name_index_finds_every_function() {
+    for schema in [
+        &sherpa_admin::api::SCHEMA,
+        &compiled::alltypes::SCHEMA,
+        &compiled::returns::SCHEMA,
+        &compiled::sections::SCHEMA,
+        &compiled::keywords::SCHEMA,
+    ] {
+        assert_eq!(
+            schema.functions_by_name.len(),
+            schema.functions.len(),
+            "{}",
+            schema.name
+        );
+        for f in schema.functions {
+            let found = schema.function(f.name);
+            assert!(
+                found.is_some_and(|found| std::ptr::eq(found, f)),
+                "{}: {}",
+                schema.name,
+                f.name
+            );
+        }
+        assert!(schema.function("NoSuchFunction").is_none());
+        assert!(schema.function("").is_none());
+    }
+}
+
 fn api_json() -> String {
     read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("api.json"))
 }

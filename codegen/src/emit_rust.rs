@@ -632,6 +632,13 @@ impl Cx<'_> {
                 }
             }
         });
+        let mut by_name: Vec<usize> = (0..self.model.functions.len()).collect();
+        by_name.sort_by(|&a, &b| {
+            self.model.functions[a]
+                .name
+                .cmp(&self.model.functions[b].name)
+        });
+        let by_name = by_name.into_iter().map(Literal::usize_unsuffixed);
         let imports = self.schema_imports();
         quote! {
             /// The API's functions and types as data: what the runtime needs to decode
@@ -641,6 +648,7 @@ impl Cx<'_> {
                 Schema {
                     name: #name,
                     functions: &[#(#functions)*],
+                    functions_by_name: &[#(#by_name),*],
                     types: &[#(#types)*],
                     docs_json: #docs_json,
                 }

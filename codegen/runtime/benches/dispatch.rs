@@ -58,6 +58,7 @@ static FUNCTIONS: [FunctionDef; 2] = [
 static SCHEMA: Schema = Schema {
     name: "Bench",
     functions: &FUNCTIONS,
+    functions_by_name: &[],
     types: &TYPES,
     docs_json: r#"{"Name":"Bench","Docs":"","Functions":[],"Sections":[],"Structs":[],"Ints":[],"Strings":[],"SherpaVersion":0,"SherpadocVersion":1}"#,
 };
@@ -97,9 +98,54 @@ impl Dispatch for Api {
     }
 }
 
+/// An API with 60 functions `f00`..`f59`, all `echo(string) string`, to see what finding
+/// a function by name costs in an API of the admin API's size (57 functions), with names
+/// of equal length (the worst case for comparing names one by one).
+struct Wide(&'static Schema);
+
+impl Wide {
+    fn new() -> Wide {
+        let functions: Vec<FunctionDef> = (0..60)
+            .map(|i| FunctionDef {
+                name: String::leak(format!("f{i:02}")),
+                ..FUNCTIONS[0]
+            })
+            .collect();
+        // The names are in order already; generated schemas sort them.
+        let by_name: Vec<u32> = (0..60).collect();
+        Wide(Box::leak(Box::new(Schema {
+            functions: functions.leak(),
+            functions_by_name: by_name.leak(),
+            ..SCHEMA
+        })))
+    }
+}
+
+impl Dispatch for Wide {
+    type Context = ();
+    fn schema(&self) -> &'static Schema {
+        self.0
+    }
+    fn call<'a>(&'a self, _ctx: &'a (), mut call: Call) -> BoxFuture<'a, Result<Encoded, Error>> {
+        Box::pin(async move {
+            let s: String = call.param(0)?;
+            call.result(&s)
+        })
+    }
+}
+
 /// Runs `handle` to completion; the bench's functions never wait.
 fn run(function: &str, body: &[u8], opts: &Options) -> Response {
-    let mut fut = std::pin::pin!(handle(&Api, &(), function, body, opts));
+    run_with(&Api, function, body, opts)
+}
+
+fn run_with<D: Dispatch<Context = ()>>(
+    d: &D,
+    function: &str,
+    body: &[u8],
+    opts: &Options,
+) -> Response {
+    let mut fut = std::pin::pin!(handle(d, &(), function, body, opts));
     let mut cx = Context::from_waker(Waker::noop());
     loop {
         if let Poll::Ready(r) = fut.as_mut().poll(&mut cx) {
@@ -117,6 +163,14 @@ fn bench(c: &mut Criterion) {
     );
     c.bench_function("dispatch echo(string)", |b| {
         b.iter(|| run(black_box("echo"), black_box(echo), &opts))
+    });
+    let wide = Wide::new();
+    assert_eq!(
+        run_with(&wide, "f59", echo, &opts).body,
+        b"{\"result\":\"hello world\"}\n"
+    );
+    c.bench_function("dispatch echo(string), last of 60 functions", |b| {
+        b.iter(|| run_with(&wide, black_box("f59"), black_box(echo), &opts))
     });
     let person = br#"{"params":[{"name":"Alice","Age":30,"Tags":["a","b"]}]}"#;
     assert_eq!(

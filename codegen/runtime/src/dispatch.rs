@@ -92,6 +92,17 @@ impl Call {
         let Some(def) = schema.function(function) else {
             return Err(Error::bad_function(function));
         };
+        Call::for_function(schema, def, body, lax)
+    }
+
+    /// [`Call::from_request`] for a function already looked up in `schema`.
+    fn for_function(
+        schema: &'static Schema,
+        def: &'static FunctionDef,
+        body: &[u8],
+        lax: bool,
+    ) -> Result<Call, Error> {
+        let function = def.name;
         let params = parse_envelope(function, body)?;
         check_count(function, params.len(), def.params.len())?;
         let values = decode::decode_params(schema, def.params.iter().map(|p| &p.ty), &params, lax)
@@ -335,9 +346,11 @@ pub async fn handle<D: Dispatch>(
     body: &[u8],
     opts: &Options,
 ) -> Response {
-    let start = Instant::now();
-    let known = function == DOCS_FUNCTION || d.schema().function(function).is_some();
-    let outcome = AssertUnwindSafe(handle_inner(d, ctx, function, body, opts))
+    // The clock is read only for the collector; the function is looked up once.
+    let start = opts.collector.as_ref().map(|_| Instant::now());
+    let def = d.schema().function(function);
+    let known = function == DOCS_FUNCTION || def.is_some();
+    let outcome = AssertUnwindSafe(handle_inner(d, ctx, function, def, body, opts))
         .catch_unwind()
         .await;
     let (response, code) = match outcome {
@@ -363,7 +376,8 @@ pub async fn handle<D: Dispatch>(
             if code == codes::BAD_REQUEST {
                 c.protocol_error();
             }
-            c.function_call(function, start.elapsed(), &code);
+            let elapsed = start.map(|s| s.elapsed()).unwrap_or_default();
+            c.function_call(function, elapsed, &code);
         }
     }
     response
@@ -376,26 +390,30 @@ fn panic_response(e: &Error) -> Response {
     }
 }
 
+/// `def` is `function` looked up in the schema.
 async fn handle_inner<D: Dispatch>(
     d: &D,
     ctx: &D::Context,
     function: &str,
+    def: Option<&'static FunctionDef>,
     body: &[u8],
     opts: &Options,
 ) -> Result<Encoded, Error> {
     let schema = d.schema();
-    if function == DOCS_FUNCTION {
-        check_limit(body, opts)?;
-        let params = parse_envelope(function, body)?;
-        check_count(function, params.len(), 0)?;
-        let docs = docs_json(schema, &opts.version)?;
-        return Ok(Encoded(docs.to_string()));
-    }
-    if schema.function(function).is_none() {
-        return Err(Error::bad_function(function));
-    }
+    let def = match def {
+        // A schema function called `_docs` would be unreachable in Go too.
+        _ if function == DOCS_FUNCTION => {
+            check_limit(body, opts)?;
+            let params = parse_envelope(function, body)?;
+            check_count(function, params.len(), 0)?;
+            let docs = docs_json(schema, &opts.version)?;
+            return Ok(Encoded(docs.to_string()));
+        }
+        Some(def) => def,
+        None => return Err(Error::bad_function(function)),
+    };
     check_limit(body, opts)?;
-    let call = Call::from_request(schema, function, body, opts.lax_params)?;
+    let call = Call::for_function(schema, def, body, opts.lax_params)?;
     d.call(ctx, call).await
 }
 
@@ -531,6 +549,7 @@ mod tests {
     static SCHEMA: Schema = Schema {
         name: "Test",
         functions: &FUNCTIONS,
+        functions_by_name: &[],
         types: &TYPES,
         docs_json: r#"{"Name":"Test","Docs":"a <b>","Functions":[],"Sections":[],"Structs":[],"Ints":[],"Strings":[],"SherpaVersion":0,"SherpadocVersion":1}"#,
     };

@@ -27,24 +27,47 @@ pub fn write_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Bytes that [`write_string_contents`] must look at: controls, `"`, `\`, `<`, `>`,
+/// `&`, and 0xE2, the first byte of U+2028 and U+2029. Everything else is copied as is.
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0xe2] = true;
+    t
+};
+
 /// Appends the escaped contents of a JSON string (without quotes).
 fn write_string_contents(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    out.reserve(bytes.len());
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let esc: Option<&[u8]> = match b {
-            b'"' => Some(b"\\\""),
-            b'\\' => Some(b"\\\\"),
-            b'\n' => Some(b"\\n"),
-            b'\r' => Some(b"\\r"),
-            b'\t' => Some(b"\\t"),
-            0x08 => Some(b"\\b"),
-            0x0c => Some(b"\\f"),
-            b'<' => Some(b"\\u003c"),
-            b'>' => Some(b"\\u003e"),
-            b'&' => Some(b"\\u0026"),
+        if !NEEDS_ESCAPE[b as usize] {
+            i += 1;
+            continue;
+        }
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'<' => b"\\u003c",
+            b'>' => b"\\u003e",
+            b'&' => b"\\u0026",
             // U+2028 and U+2029 are E2 80 A8 / E2 80 A9.
             0xe2 if i + 2 < bytes.len()
                 && bytes[i + 1] == 0x80
@@ -60,7 +83,12 @@ fn write_string_contents(out: &mut Vec<u8>, s: &str) {
                 start = i;
                 continue;
             }
-            _ if b < 0x20 => {
+            0xe2 => {
+                i += 1;
+                continue;
+            }
+            _ => {
+                // The remaining control characters.
                 out.extend_from_slice(&bytes[start..i]);
                 out.extend_from_slice(&[
                     b'\\',
@@ -74,14 +102,11 @@ fn write_string_contents(out: &mut Vec<u8>, s: &str) {
                 start = i;
                 continue;
             }
-            _ => None,
         };
-        if let Some(esc) = esc {
-            out.extend_from_slice(&bytes[start..i]);
-            out.extend_from_slice(esc);
-            start = i + 1;
-        }
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(esc);
         i += 1;
+        start = i;
     }
     out.extend_from_slice(&bytes[start..]);
 }
@@ -294,8 +319,10 @@ impl<'a> ser::Serializer for Serializer<'a> {
         self.serialize_i64(v as i64)
     }
     fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        let mut buf = itoa_buf();
-        self.out.extend_from_slice(fmt_int(&mut buf, v as i128));
+        if v < 0 {
+            self.out.push(b'-');
+        }
+        write_u64(self.out, v.unsigned_abs());
         Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result<(), Error> {
@@ -313,8 +340,7 @@ impl<'a> ser::Serializer for Serializer<'a> {
         self.serialize_i64(v as i64)
     }
     fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        let mut buf = itoa_buf();
-        self.out.extend_from_slice(fmt_int(&mut buf, v as i128));
+        write_u64(self.out, v);
         Ok(())
     }
     fn serialize_u128(self, v: u128) -> Result<(), Error> {
@@ -449,6 +475,21 @@ impl<'a> ser::Serializer for Serializer<'a> {
             raw: false,
         })
     }
+}
+
+/// Appends `v` in decimal (64-bit arithmetic: the i128 path's divisions are slow).
+fn write_u64(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 fn itoa_buf() -> [u8; 40] {
@@ -909,6 +950,12 @@ mod tests {
             concat!("\"", r"\n\r\t\b\f\u0001\u001f", "\x7f\"")
         );
         assert_eq!(s("é€😀"), "\"é€😀\"");
+        // Other characters starting with 0xE2, and U+2029 as the last character.
+        assert_eq!(
+            s("\u{2027}\u{2030}a\u{2029}"),
+            "\"\u{2027}\u{2030}a\\u2029\""
+        );
+        assert_eq!(s("\u{2028}"), r#""\u2028""#);
     }
 
     #[test]

@@ -294,36 +294,67 @@ pub(crate) fn format(p: &Parts, out: &mut String) -> Result<(), String> {
 }
 
 /// Formats without the year check (years beyond 4 digits are written in full).
+///
+/// Written digit by digit rather than with `write!`: results with timestamps are
+/// common, and the formatting machinery costs more than the rest of the value.
 pub(crate) fn format_lenient(p: &Parts, out: &mut String) {
     if p.year < 0 {
-        let _ = write!(out, "-{:04}", -(p.year as i64));
-    } else {
-        let _ = write!(out, "{:04}", p.year);
+        out.push('-');
     }
-    let _ = write!(
-        out,
-        "-{:02}-{:02}T{:02}:{:02}:{:02}",
-        p.month, p.day, p.hour, p.min, p.sec
-    );
+    push_padded(out, p.year.unsigned_abs(), 4);
+    out.push('-');
+    push_padded(out, p.month, 2);
+    out.push('-');
+    push_padded(out, p.day, 2);
+    out.push('T');
+    push_padded(out, p.hour, 2);
+    out.push(':');
+    push_padded(out, p.min, 2);
+    out.push(':');
+    push_padded(out, p.sec, 2);
     if p.nsec != 0 {
-        let mut frac = format!("{:09}", p.nsec);
-        while frac.ends_with('0') {
-            frac.pop();
+        // Nine digits without the trailing zeros.
+        let mut digits = [b'0'; 9];
+        let mut n = p.nsec;
+        for d in digits.iter_mut().rev() {
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
         }
+        let len = digits.iter().rposition(|&d| d != b'0').map_or(0, |i| i + 1);
         out.push('.');
-        out.push_str(&frac);
+        out.extend(digits[..len].iter().map(|&d| char::from(d)));
     }
     if p.offset == 0 {
         out.push('Z');
     } else {
         let (sign, off) = if p.offset < 0 {
-            ('-', -p.offset)
+            ('-', p.offset.unsigned_abs())
         } else {
-            ('+', p.offset)
+            ('+', p.offset.unsigned_abs())
         };
         // Go's RFC 3339 writes hours and minutes only; seconds of an offset are dropped.
-        let _ = write!(out, "{sign}{:02}:{:02}", off / 3600, (off / 60) % 60);
+        out.push(sign);
+        push_padded(out, off / 3600, 2);
+        out.push(':');
+        push_padded(out, (off / 60) % 60, 2);
     }
+}
+
+/// Appends `v` in decimal, zero-padded to at least `width` digits.
+fn push_padded(out: &mut String, v: u32, width: usize) {
+    let mut buf = [b'0'; 10];
+    let mut n = v;
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = i.min(buf.len() - width.min(buf.len()));
+    out.extend(buf[start..].iter().map(|&d| char::from(d)));
 }
 
 #[cfg(test)]

@@ -96,6 +96,11 @@ pub struct Schema {
     pub name: &'static str,
     /// Every function of every section, in document order (depth-first).
     pub functions: &'static [FunctionDef],
+    /// Indexes into `functions`, ordered by function name, so that a call finds its
+    /// function by binary search instead of comparing names one by one. Generated code
+    /// fills it in; a hand-written schema may leave it empty, and lookups then scan
+    /// `functions`.
+    pub functions_by_name: &'static [u32],
     /// Every named type of every section, in document order; [`Type::Named`] indexes it.
     pub types: &'static [NamedType],
     /// The sherpadoc document, compact JSON, as served by `_docs` (before the
@@ -106,6 +111,54 @@ pub struct Schema {
 impl Schema {
     /// Looks up a function by its wire name.
     pub fn function(&self, name: &str) -> Option<&'static FunctionDef> {
-        self.functions.iter().find(|f| f.name == name)
+        let functions = self.functions;
+        if self.functions_by_name.len() != functions.len() {
+            return functions.iter().find(|f| f.name == name);
+        }
+        let name_at = |i: u32| functions.get(i as usize).map_or("", |f| f.name);
+        let pos = self
+            .functions_by_name
+            .binary_search_by(|&i| name_at(i).cmp(name))
+            .ok()?;
+        functions.get(*self.functions_by_name.get(pos)? as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn f(name: &'static str) -> FunctionDef {
+        FunctionDef {
+            name,
+            params: &[],
+            returns: &[],
+        }
+    }
+
+    static FUNCTIONS: [FunctionDef; 4] = [f("b"), f("aa"), f("c"), f("a")];
+
+    fn schema(functions_by_name: &'static [u32]) -> Schema {
+        Schema {
+            name: "T",
+            functions: &FUNCTIONS,
+            functions_by_name,
+            types: &[],
+            docs_json: "{}",
+        }
+    }
+
+    #[test]
+    fn lookup_with_and_without_index() {
+        for s in [schema(&[3, 1, 0, 2]), schema(&[])] {
+            for name in ["a", "aa", "b", "c"] {
+                assert_eq!(s.function(name).map(|f| f.name), Some(name));
+            }
+            for name in ["", "ab", "d", "A"] {
+                assert!(s.function(name).is_none(), "{name}");
+            }
+        }
+        // An index of the wrong length is ignored rather than trusted.
+        assert_eq!(schema(&[0]).function("c").map(|f| f.name), Some("c"));
     }
 }
