@@ -3,7 +3,9 @@
 //! Only the JSON shape and `SherpadocVersion` are checked here; run
 //! [`crate::check::check`] on the result before using it.
 
-pub use sherpa_runtime::doc::{Arg, Field, Function, IntValue, Ints, Section, StringValue, Strings, Struct};
+pub use sherpa_runtime::doc::{
+    Arg, Field, Function, IntValue, Ints, Section, StringValue, Strings, Struct,
+};
 
 /// Why a document could not be read. The message is one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +21,16 @@ impl std::error::Error for ParseError {}
 
 /// Reads a sherpadoc document. Only the JSON shape and `SherpadocVersion` are
 /// checked here; run [`crate::check::check`] on the result before using it.
+///
+/// Keys must be spelled as the sherpadoc tools write them (`Name`, `Typewords`, ...);
+/// Go would also accept other capitalisations, which no tool produces.
 pub fn parse(json: &str) -> Result<Section, ParseError> {
+    // serde would also read a JSON array as a struct (fields by position); Go does not.
+    if json.trim_start().starts_with('[') {
+        return Err(ParseError(
+            "parsing sherpadoc JSON: expected an object, got an array".into(),
+        ));
+    }
     let section: Section = serde_json::from_str(json)
         .map_err(|e| ParseError(format!("parsing sherpadoc JSON: {e}")))?;
     if section.sherpadoc_version != 1 {
