@@ -8,7 +8,7 @@ use sherpa_admin::runtime::Error;
 
 use crate::auth::{Limiter, Sessions};
 use crate::config::LoadedConfig;
-use crate::dynconf::{AccountConf, Change, ChangeError, Config, DomainConf, Dynamic, WebConf};
+use crate::dynconf::{Change, ChangeError, Config, Dynamic};
 use crate::logging::LogLevels;
 use crate::store::{ConfigWrite, Store, StoreError};
 
@@ -40,17 +40,38 @@ pub fn user_err(context: &str, e: impl std::fmt::Display) -> Error {
 
 /// Reads the stored dynamic configuration.
 pub fn load_dynamic(store: &Store) -> Result<Dynamic, StoreError> {
-    let mut d = Dynamic::default();
-    for (k, v) in store.all::<DomainConf>("config_domains")? {
-        d.domains.insert(String::from_utf8_lossy(&k).into_owned(), v);
+    match store.config_raw()? {
+        None => Ok(Dynamic::default()),
+        Some(v) => crate::store::decode("config", b"dynamic", &v),
     }
-    for (k, v) in store.all::<AccountConf>("config_accounts")? {
-        d.accounts.insert(String::from_utf8_lossy(&k).into_owned(), v);
+}
+
+/// After a crash between the writes of one configuration change: DKIM keys the
+/// configuration does not name are archived, and passwords of accounts that no longer exist
+/// are removed.
+fn clean_orphans(store: &Store, d: &Dynamic) -> Result<(), StoreError> {
+    let used: std::collections::BTreeSet<String> = d
+        .domains
+        .values()
+        .flat_map(|dc| dc.dkim.selectors.values())
+        .filter_map(|s| s.private_key_file.strip_prefix("dkim/").map(str::to_string))
+        .collect();
+    for k in store.dkim_keys.iter().keys() {
+        let name = String::from_utf8_lossy(&k?).into_owned();
+        if !used.contains(&name) {
+            store.archive_dkim_key(&name)?;
+        }
     }
-    if let Some(w) = store.get::<WebConf>("config_web", b"web")? {
-        d.web = w;
+    for k in store.account_passwords.iter().keys() {
+        let k = k?;
+        if !d
+            .accounts
+            .contains_key(String::from_utf8_lossy(&k).as_ref())
+        {
+            store.account_passwords.remove(k)?;
+        }
     }
-    Ok(d)
+    Ok(())
 }
 
 impl App {
@@ -58,6 +79,7 @@ impl App {
     pub fn open(data_dir: &Path, static_config: LoadedConfig) -> Result<App, String> {
         let store = Store::open(data_dir).map_err(|e| e.to_string())?;
         let dynamic = load_dynamic(&store).map_err(|e| e.to_string())?;
+        clean_orphans(&store, &dynamic).map_err(|e| e.to_string())?;
         // A stored config that no longer validates (e.g. after a static config change) is
         // still served, as mox keeps serving; writes will report the problem.
         let index = match crate::dynconf::validate(&dynamic, &static_config.config) {
@@ -94,7 +116,7 @@ impl App {
     }
 
     /// Applies a configuration change: under the writer lock, computes the change from the
-    /// current state, stores it in one transaction, swaps it in, then (after releasing the
+    /// current state, stores it (one compare-and-swap of the config value), swaps it in, then (after releasing the
     /// lock, so writers share flushes) waits until it is durable. A refused change is
     /// `user:error`: it is always caused by the request's input.
     pub async fn change_config(
@@ -105,9 +127,19 @@ impl App {
             let _guard = self.config_write.lock().await;
             let cur = self.config();
             let change = f(&cur).map_err(|e| Error::user(e.0))?;
-            let write = diff(&cur.dynamic, &change).map_err(|e| server_err("storing config", e))?;
+            let write = ConfigWrite {
+                dkim_add: change.dkim_add.clone(),
+                dkim_archive: change.dkim_archive.clone(),
+                passwords_remove: change.passwords_remove.clone(),
+            };
+            let new = crate::store::encode(&change.dynamic)
+                .map_err(|e| server_err("storing config", e))?;
+            let old = self
+                .store
+                .config_raw()
+                .map_err(|e| server_err("storing config", e))?;
             self.store
-                .write_config(&write)
+                .write_config(old.as_deref(), new, &write)
                 .map_err(|e| server_err("storing config", e))?;
             *self.config.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Config {
                 dynamic: change.dynamic,
@@ -124,37 +156,4 @@ impl App {
             .await
             .map_err(|e| server_err("flushing store", e))
     }
-}
-
-/// The records that differ between `old` and the change's new config.
-fn diff(old: &Dynamic, change: &Change) -> Result<ConfigWrite, StoreError> {
-    let new = &change.dynamic;
-    let mut w = ConfigWrite::default();
-    for (k, v) in &new.domains {
-        if old.domains.get(k) != Some(v) {
-            w.domains.push((k.clone(), Some(crate::store::encode(v)?)));
-        }
-    }
-    for k in old.domains.keys() {
-        if !new.domains.contains_key(k) {
-            w.domains.push((k.clone(), None));
-        }
-    }
-    for (k, v) in &new.accounts {
-        if old.accounts.get(k) != Some(v) {
-            w.accounts.push((k.clone(), Some(crate::store::encode(v)?)));
-        }
-    }
-    for k in old.accounts.keys() {
-        if !new.accounts.contains_key(k) {
-            w.accounts.push((k.clone(), None));
-        }
-    }
-    if old.web != new.web {
-        w.web = Some(crate::store::encode(&new.web)?);
-    }
-    w.dkim_add = change.dkim_add.clone();
-    w.dkim_archive = change.dkim_archive.clone();
-    w.passwords_remove = change.passwords_remove.clone();
-    Ok(w)
 }

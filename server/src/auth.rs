@@ -25,7 +25,8 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 /// Checks a password against a PHC string. A malformed stored hash is an error, not a
 /// mismatch, so that it is noticed.
 pub fn verify_password(password: &str, phc: &str) -> Result<bool, String> {
-    let parsed = PasswordHash::new(phc.trim()).map_err(|e| format!("parsing password hash: {e}"))?;
+    let parsed =
+        PasswordHash::new(phc.trim()).map_err(|e| format!("parsing password hash: {e}"))?;
     Ok(Argon2::default()
         .verify_password(password.as_bytes(), &parsed)
         .is_ok())
@@ -163,7 +164,12 @@ impl Sessions {
         self.check_inner(store, token, None)
     }
 
-    fn check_inner(&self, store: &Store, token: &str, csrf: Option<&str>) -> Result<(), &'static str> {
+    fn check_inner(
+        &self,
+        store: &Store,
+        token: &str,
+        csrf: Option<&str>,
+    ) -> Result<(), &'static str> {
         let now = now_ms();
         let mut map = self.lock();
         let Some(s) = map.get_mut(token) else {
@@ -328,7 +334,13 @@ pub const SESSION_COOKIE: &str = "webadminsession";
 
 /// A `Set-Cookie` value in Go's attribute order (Path, Max-Age, HttpOnly, Secure, SameSite).
 /// Values containing a space or comma are double-quoted, as Go's `SetCookie` does.
-pub fn set_cookie(name: &str, value: &str, path: &str, max_age: Option<i64>, secure: bool) -> String {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: Option<i64>,
+    secure: bool,
+) -> String {
     let v = if value.contains(' ') || value.contains(',') {
         format!("\"{value}\"")
     } else {
@@ -388,7 +400,10 @@ mod tests {
             "webadminsession=\"TOKEN \"; Path=/admin/; HttpOnly; Secure; SameSite=Strict"
         );
         let h = ["a=b; webadminsession=\"tok \"; c=d"];
-        assert_eq!(get_cookie(h.iter().copied(), SESSION_COOKIE).as_deref(), Some("tok "));
+        assert_eq!(
+            get_cookie(h.iter().copied(), SESSION_COOKIE).as_deref(),
+            Some("tok ")
+        );
         assert_eq!(get_cookie(h.iter().copied(), "x"), None);
     }
 
@@ -420,7 +435,10 @@ mod tests {
         for _ in 0..10 {
             l.failure_at(v6, t);
         }
-        assert!(!l.allowed_at(v6b, t), "same /64 shares the exact-address count");
+        assert!(
+            !l.allowed_at(v6b, t),
+            "same /64 shares the exact-address count"
+        );
     }
 
     #[test]

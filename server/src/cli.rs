@@ -100,6 +100,9 @@ pub enum QueueCommand {
         /// Local account that sends the message (for DSNs and routes).
         #[arg(long, default_value = "", value_name = "NAME")]
         account: String,
+        /// Queue this many copies (for load tests).
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        copies: u32,
         #[arg(value_name = "FILE.eml")]
         file: PathBuf,
     },
@@ -152,21 +155,30 @@ pub fn run(cli: Cli) -> Result<(), String> {
             from,
             to,
             account,
+            copies,
             file,
         })) => {
             let bytes = read(file)?;
             let name = file.display().to_string();
-            let qm = crate::import::queue_message(from, to, &name, &bytes).map_err(|e| e.to_string())?;
+            let qm =
+                crate::import::queue_message(from, to, &name, &bytes).map_err(|e| e.to_string())?;
             let store = open_store(&cli)?;
-            let msg = qm.to_msg(0, sherpa_admin::runtime::Timestamp::now(), account);
-            let id = store.queue_add(msg, &qm.data).map_err(|e| e.to_string())?;
+            let mut ids = Vec::new();
+            for _ in 0..*copies {
+                let msg = qm.to_msg(0, sherpa_admin::runtime::Timestamp::now(), account);
+                ids.push(store.queue_add(msg, &qm.data).map_err(|e| e.to_string())?);
+            }
             flush(&store)?;
-            println!("queued message {id}");
+            match ids.as_slice() {
+                [id] => println!("queued message {id}"),
+                _ => println!("queued {} messages{}", ids.len(), id_range(&ids)),
+            }
             Ok(())
         }
         Some(Command::Export { file }) => {
             let store = open_store(&cli)?;
-            let f = std::fs::File::create(file).map_err(|e| format!("creating {}: {e}", file.display()))?;
+            let f = std::fs::File::create(file)
+                .map_err(|e| format!("creating {}: {e}", file.display()))?;
             let mut w = std::io::BufWriter::new(f);
             let n = store.export(&mut w)?;
             w.flush().map_err(|e| e.to_string())?;
@@ -175,7 +187,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Some(Command::ImportStore { file }) => {
-            let f = std::fs::File::open(file).map_err(|e| format!("opening {}: {e}", file.display()))?;
+            let f = std::fs::File::open(file)
+                .map_err(|e| format!("opening {}: {e}", file.display()))?;
             let store = open_store(&cli)?;
             let n = store.import(std::io::BufReader::new(f))?;
             flush(&store)?;
@@ -239,8 +252,9 @@ fn import(cli: &Cli, ic: &ImportCommand) -> Result<(), String> {
             println!("imported {} TLS results{}", ids.len(), id_range(&ids));
         }
         ImportCommand::Mtasts { file } => {
-            let policies = crate::import::mtasts_policies(&file.display().to_string(), &read(file)?)
-                .map_err(|e| e.to_string())?;
+            let policies =
+                crate::import::mtasts_policies(&file.display().to_string(), &read(file)?)
+                    .map_err(|e| e.to_string())?;
             let store = open_store(cli)?;
             let n = crate::reports::mtasts_put(&store, policies)
                 .map_err(|e| format!("{}: {e}", file.display()))?;
@@ -370,7 +384,10 @@ fn serve(cli: &Cli, listen: Option<String>) -> Result<(), String> {
 /// Resolves on SIGINT or SIGTERM.
 async fn wait_for_signal() {
     use tokio::signal::unix::{SignalKind, signal};
-    match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+    match (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) {
         (Ok(mut i), Ok(mut t)) => {
             tokio::select! {
                 _ = i.recv() => {}

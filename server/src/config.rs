@@ -295,8 +295,7 @@ impl LoadedConfig {
 impl StaticConfig {
     /// Rejects settings that would make later API calls fail in confusing ways.
     pub fn check(&self) -> Result<(), String> {
-        crate::dns::parse_domain(&self.hostname)
-            .map_err(|e| format!("parsing Hostname: {e}"))?;
+        crate::dns::parse_domain(&self.hostname).map_err(|e| format!("parsing Hostname: {e}"))?;
         if self.hostname.is_empty() {
             return Err("Hostname must not be empty".to_string());
         }

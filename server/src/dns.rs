@@ -114,7 +114,9 @@ fn is_atext(c: char) -> bool {
 
 /// Whether `s` is a valid dot-atom (dot-string), so it needs no quoting.
 fn is_dot_atom(s: &str) -> bool {
-    !s.is_empty() && s.split('.').all(|a| !a.is_empty() && a.chars().all(is_atext))
+    !s.is_empty()
+        && s.split('.')
+            .all(|a| !a.is_empty() && a.chars().all(is_atext))
 }
 
 /// Formats a localpart the way mox's `Localpart.String()` does: as is when it is a dot-atom,
@@ -145,14 +147,23 @@ pub struct Address {
 impl fmt::Display for Address {
     /// `<localpart>@<domain.Name()>`, with the localpart quoted when needed.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}@{}", localpart_string(&self.localpart), self.domain.name())
+        write!(
+            f,
+            "{}@{}",
+            localpart_string(&self.localpart),
+            self.domain.name()
+        )
     }
 }
 
 impl Address {
     /// The address with the ASCII domain, for DNS records and SMTP.
     pub fn ascii_string(&self) -> String {
-        format!("{}@{}", localpart_string(&self.localpart), self.domain.ascii)
+        format!(
+            "{}@{}",
+            localpart_string(&self.localpart),
+            self.domain.ascii
+        )
     }
 }
 
@@ -280,7 +291,11 @@ mod tests {
         assert!(parse_address("a..b@x.org").is_err());
         assert!(parse_address("ab").is_err());
         assert!(parse_address("a@").is_err());
-        assert!(parse_address("a@b_c.org").unwrap_err().starts_with("invalid email address: "));
+        assert!(
+            parse_address("a@b_c.org")
+                .unwrap_err()
+                .starts_with("invalid email address: ")
+        );
         let a = parse_address("jörg@münchen.de").unwrap();
         assert_eq!(a.to_string(), "jörg@münchen.de");
     }
@@ -289,7 +304,10 @@ mod tests {
     fn canonical() {
         assert_eq!(canonical_localpart("Mjl+tag", "+", false).unwrap(), "mjl");
         assert_eq!(canonical_localpart("Mjl+tag", "", true).unwrap(), "Mjl+tag");
-        assert_eq!(canonical_localpart("+tag", "+", false).unwrap_err(), "empty localpart");
+        assert_eq!(
+            canonical_localpart("+tag", "+", false).unwrap_err(),
+            "empty localpart"
+        );
         assert_eq!(localpart_string("a.b"), "a.b");
         assert_eq!(localpart_string("a..b"), "\"a..b\"");
     }

@@ -338,10 +338,15 @@ pub fn validate(d: &Dynamic, st: &StaticConfig) -> Result<BTreeMap<String, AddrE
                 ));
             }
             if m.policy_id.is_empty() {
-                return Err(format!("invalid empty MTA-STS PolicyID for domain {name:?}"));
+                return Err(format!(
+                    "invalid empty MTA-STS PolicyID for domain {name:?}"
+                ));
             }
             if !matches!(m.mode.as_str(), "none" | "testing" | "enforce") {
-                return Err(format!("invalid mtasts mode {:?} for domain {name:?}", m.mode));
+                return Err(format!(
+                    "invalid mtasts mode {:?} for domain {name:?}",
+                    m.mode
+                ));
             }
         }
         parsed_domains.insert(name.clone(), dom);
@@ -417,11 +422,12 @@ pub fn validate(d: &Dynamic, st: &StaticConfig) -> Result<BTreeMap<String, AddrE
                     dc.localpart_catchall_separator
                 ));
             }
-            let canon = canonical_address(&addr, dc).map_err(|e| {
-                format!("canonicalizing localpart of address {addr_name:?}: {e}")
-            })?;
+            let canon = canonical_address(&addr, dc)
+                .map_err(|e| format!("canonicalizing localpart of address {addr_name:?}: {e}"))?;
             if index.contains_key(&canon) {
-                return Err(format!("duplicate canonicalized destination address {canon}"));
+                return Err(format!(
+                    "duplicate canonicalized destination address {canon}"
+                ));
             }
             index.insert(
                 canon,
@@ -495,18 +501,17 @@ pub fn validate(d: &Dynamic, st: &StaticConfig) -> Result<BTreeMap<String, AddrE
         let lp = dns::parse_localpart(&st.host_tlsrpt.localpart)
             .map_err(|e| format!("parsing host tlsrpt localpart: {e}"))?;
         let host = st.hostname_domain();
-        let canon = format!("{}@{}", dns::localpart_string(&lp.to_lowercase()), host.name());
-        if !index.contains_key(&canon) {
-            index.insert(
-                canon,
-                AddrEntry {
-                    catchall: false,
-                    localpart: lp,
-                    account: st.host_tlsrpt.account.clone(),
-                    destination: None,
-                },
-            );
-        }
+        let canon = format!(
+            "{}@{}",
+            dns::localpart_string(&lp.to_lowercase()),
+            host.name()
+        );
+        index.entry(canon).or_insert(AddrEntry {
+            catchall: false,
+            localpart: lp,
+            account: st.host_tlsrpt.account.clone(),
+            destination: None,
+        });
     }
 
     crate::webserver::validate(&d.web, &d.domains, st)?;
@@ -533,7 +538,10 @@ pub fn account_json(acc: &AccountConf) -> BTreeMap<String, serde_json::Value> {
     m.insert("Description".into(), json!(acc.description));
     m.insert("FullName".into(), json!(acc.full_name));
     m.insert("Destinations".into(), Value::Object(destinations));
-    m.insert("SubjectPass".into(), json!({"Period": acc.subject_pass.period}));
+    m.insert(
+        "SubjectPass".into(),
+        json!({"Period": acc.subject_pass.period}),
+    );
     m.insert("QuotaMessageSize".into(), json!(acc.quota_message_size));
     m.insert("RejectsMailbox".into(), json!(acc.rejects_mailbox));
     m.insert("KeepRejects".into(), json!(acc.keep_rejects));
@@ -603,7 +611,8 @@ pub fn check_address_available(cfg: &Config, addr: &Address) -> Result<(), Strin
     let Some(dc) = cfg.dynamic.domains.get(addr.domain.name()) else {
         return Err("domain does not exist".to_string());
     };
-    let canon = canonical_address(addr, dc).map_err(|e| format!("canonicalizing localpart: {e}"))?;
+    let canon =
+        canonical_address(addr, dc).map_err(|e| format!("canonicalizing localpart: {e}"))?;
     if cfg.index.contains_key(&canon) {
         return Err(format!("canonicalized address {canon} already configured"));
     }
@@ -700,8 +709,10 @@ pub fn domain_add(cfg: &Config, st: &StaticConfig, nd: &NewDomain) -> Result<Cha
     } else if account != st.postmaster.account
         && let Some(acc) = next.accounts.get_mut(account)
     {
-        acc.destinations
-            .insert(format!("postmaster@{}", domain.name()), Destination::default());
+        acc.destinations.insert(
+            format!("postmaster@{}", domain.name()),
+            Destination::default(),
+        );
     }
     let (dynamic, index) = finish(next, st, P)?;
     Ok(Change {
@@ -713,7 +724,11 @@ pub fn domain_add(cfg: &Config, st: &StaticConfig, nd: &NewDomain) -> Result<Cha
 }
 
 /// DomainRemove: removes the domain; fails while anything still refers to it.
-pub fn domain_remove(cfg: &Config, st: &StaticConfig, domain: &Domain) -> Result<Change, ChangeError> {
+pub fn domain_remove(
+    cfg: &Config,
+    st: &StaticConfig,
+    domain: &Domain,
+) -> Result<Change, ChangeError> {
     const P: &str = "removing domain";
     let mut next = cfg.dynamic.clone();
     let Some(dc) = next.domains.remove(domain.name()) else {
@@ -741,7 +756,12 @@ pub fn domain_remove(cfg: &Config, st: &StaticConfig, domain: &Domain) -> Result
 }
 
 /// AccountAdd.
-pub fn account_add(cfg: &Config, st: &StaticConfig, name: &str, address: &str) -> Result<Change, ChangeError> {
+pub fn account_add(
+    cfg: &Config,
+    st: &StaticConfig,
+    name: &str,
+    address: &str,
+) -> Result<Change, ChangeError> {
     const P: &str = "adding account";
     let addr = match dns::parse_address(address) {
         Ok(a) => a,
@@ -757,8 +777,10 @@ pub fn account_add(cfg: &Config, st: &StaticConfig, name: &str, address: &str) -
         return err(P, format!("address not available: {e}"));
     }
     let mut next = cfg.dynamic.clone();
-    next.accounts
-        .insert(name.to_string(), new_account(&addr.domain, &addr.to_string()));
+    next.accounts.insert(
+        name.to_string(),
+        new_account(&addr.domain, &addr.to_string()),
+    );
     let (dynamic, index) = finish(next, st, P)?;
     Ok(Change {
         dynamic,
@@ -784,7 +806,12 @@ pub fn account_remove(cfg: &Config, st: &StaticConfig, name: &str) -> Result<Cha
 }
 
 /// AddressAdd, including catch-all addresses written `@domain`.
-pub fn address_add(cfg: &Config, st: &StaticConfig, address: &str, account: &str) -> Result<Change, ChangeError> {
+pub fn address_add(
+    cfg: &Config,
+    st: &StaticConfig,
+    address: &str,
+    account: &str,
+) -> Result<Change, ChangeError> {
     const P: &str = "adding address";
     if !cfg.dynamic.accounts.contains_key(account) {
         return err(P, "account does not exist");
@@ -827,7 +854,11 @@ pub fn address_add(cfg: &Config, st: &StaticConfig, address: &str, account: &str
 
 /// AddressRemove. Unlike mox, the address is parsed and canonicalized as in AddressAdd, so
 /// any spelling of a configured address removes it.
-pub fn address_remove(cfg: &Config, st: &StaticConfig, address: &str) -> Result<Change, ChangeError> {
+pub fn address_remove(
+    cfg: &Config,
+    st: &StaticConfig,
+    address: &str,
+) -> Result<Change, ChangeError> {
     const P: &str = "removing address";
     let canon = if let Some(dom_text) = address.strip_prefix('@') {
         match dns::parse_domain(dom_text) {
@@ -846,7 +877,10 @@ pub fn address_remove(cfg: &Config, st: &StaticConfig, address: &str) -> Result<
         return err(P, "address does not exists");
     };
     let Some(dest) = &entry.destination else {
-        return err(P, "address not removed, likely a postmaster/reporting address");
+        return err(
+            P,
+            "address not removed, likely a postmaster/reporting address",
+        );
     };
     let mut next = cfg.dynamic.clone();
     let removed = next
@@ -854,7 +888,10 @@ pub fn address_remove(cfg: &Config, st: &StaticConfig, address: &str) -> Result<
         .get_mut(&entry.account)
         .and_then(|a| a.destinations.remove(dest));
     if removed.is_none() {
-        return err(P, "address not removed, likely a postmaster/reporting address");
+        return err(
+            P,
+            "address not removed, likely a postmaster/reporting address",
+        );
     }
     let (dynamic, index) = finish(next, st, P)?;
     Ok(Change {

@@ -73,7 +73,10 @@ fn auth_error(is_api: bool, code: &str, message: &str) -> HttpResponse {
     if is_api {
         api_auth_error(code, message)
     } else {
-        text(StatusCode::FORBIDDEN, &format!("403 - forbidden - {message}"))
+        text(
+            StatusCode::FORBIDDEN,
+            &format!("403 - forbidden - {message}"),
+        )
     }
 }
 
@@ -116,7 +119,11 @@ async fn check_auth(srv: &Server, req: &HttpRequest, is_api: bool) -> Result<Str
         .unwrap_or("")
         .to_string();
     if is_api && csrf.is_empty() {
-        return Err(auth_error(is_api, "user:noAuth", "missing required csrf header"));
+        return Err(auth_error(
+            is_api,
+            "user:noAuth",
+            "missing required csrf header",
+        ));
     }
     let Some(value) = cookie(req, SESSION_COOKIE) else {
         return Err(auth_error(is_api, "user:noAuth", "no session"));
@@ -129,7 +136,10 @@ async fn check_auth(srv: &Server, req: &HttpRequest, is_api: bool) -> Result<Str
         ));
     };
     if !app.limiter.allowed(ip) {
-        return Err(text(StatusCode::TOO_MANY_REQUESTS, "429 - too many auth attempts"));
+        return Err(text(
+            StatusCode::TOO_MANY_REQUESTS,
+            "429 - too many auth attempts",
+        ));
     }
     let fail = |msg: &'static str| async move {
         app.limiter.failure(ip);
@@ -164,14 +174,18 @@ fn accepts_gzip(req: &HttpRequest) -> bool {
             let name = parts.next().unwrap_or("").trim();
             let zero_q = parts.any(|p| {
                 let p = p.trim();
-                p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q == 0.0))
+                p.strip_prefix("q=")
+                    .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q == 0.0))
             });
             name.eq_ignore_ascii_case("gzip") && !zero_q
         })
 }
 
 fn gzip(body: &[u8]) -> Option<Vec<u8>> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4 + 32), flate2::Compression::default());
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4 + 32),
+        flate2::Compression::default(),
+    );
     enc.write_all(body).ok()?;
     enc.finish().ok()
 }
@@ -182,7 +196,8 @@ fn gzip(body: &[u8]) -> Option<Vec<u8>> {
 async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, HttpResponse> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| text(StatusCode::BAD_REQUEST, &format!("400 - bad request - {e}")))?;
+        let chunk = chunk
+            .map_err(|e| text(StatusCode::BAD_REQUEST, &format!("400 - bad request - {e}")))?;
         let room = (limit + 1).saturating_sub(body.len());
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
         if body.len() > limit {
@@ -193,7 +208,11 @@ async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, H
 }
 
 /// The single entry point for every request.
-pub async fn handle(req: HttpRequest, payload: web::Payload, srv: web::Data<Server>) -> HttpResponse {
+pub async fn handle(
+    req: HttpRequest,
+    payload: web::Payload,
+    srv: web::Data<Server>,
+) -> HttpResponse {
     let path = clean_path(req.path());
     if path == "/admin" {
         return HttpResponse::SeeOther()
@@ -209,7 +228,10 @@ pub async fn handle(req: HttpRequest, payload: web::Payload, srv: web::Data<Serv
     }
     let is_api = rest.starts_with("/api/");
     if is_api && rest != "/api/" && method != Method::POST {
-        return text(StatusCode::METHOD_NOT_ALLOWED, "405 - method not allowed - use post");
+        return text(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "405 - method not allowed - use post",
+        );
     }
     let forwarded = srv.app.static_config.config.forwarded;
     let mut ctx = Ctx {
@@ -237,8 +259,18 @@ pub async fn handle(req: HttpRequest, payload: web::Payload, srv: web::Data<Serv
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let out = crate::sherpa_glue::call(&srv.dispatcher, &ctx, function, content_type, &body, &srv.opts).await;
-    let mut resp = HttpResponse::build(StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    let out = crate::sherpa_glue::call(
+        &srv.dispatcher,
+        &ctx,
+        function,
+        content_type,
+        &body,
+        &srv.opts,
+    )
+    .await;
+    let mut resp = HttpResponse::build(
+        StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+    );
     for (k, v) in &out.headers {
         resp.insert_header((k.as_str(), v.as_str()));
     }
@@ -249,7 +281,9 @@ pub async fn handle(req: HttpRequest, payload: web::Payload, srv: web::Data<Serv
         .headers
         .iter()
         .any(|(k, v)| k.eq_ignore_ascii_case("content-type") && v.starts_with("application/json"));
-    if out.status == 200 && json && accepts_gzip(&req)
+    if out.status == 200
+        && json
+        && accepts_gzip(&req)
         && let Some(z) = gzip(&out.body)
     {
         resp.insert_header((header::CONTENT_ENCODING, "gzip"));
@@ -263,7 +297,10 @@ fn security_headers() -> actix_web::middleware::DefaultHeaders {
     actix_web::middleware::DefaultHeaders::new()
         .add(("X-Frame-Options", "deny"))
         .add(("X-Content-Type-Options", "nosniff"))
-        .add(("Content-Security-Policy", "default-src 'self' 'unsafe-inline' data:"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self' 'unsafe-inline' data:",
+        ))
         .add(("Referrer-Policy", "same-origin"))
 }
 
@@ -276,7 +313,11 @@ pub struct Running {
 
 /// Binds `listen` and starts serving; returns once the socket is bound. The returned future
 /// (`server`) must be awaited or spawned to run.
-pub fn start(app: Arc<App>, listen: &str, workers: usize) -> std::io::Result<(Running, actix_web::dev::Server)> {
+pub fn start(
+    app: Arc<App>,
+    listen: &str,
+    workers: usize,
+) -> std::io::Result<(Running, actix_web::dev::Server)> {
     let srv = web::Data::new(Server::new(app.clone()));
     let server = HttpServer::new(move || {
         ActixApp::new()

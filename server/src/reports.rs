@@ -7,9 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use sherpa_admin::api::{DomainFeedback, Evaluation, PolicyRecord, SuppressAddress, TLSReportRecord, TLSResult};
-use sled::Transactional;
-use sled::transaction::ConflictableTransactionError;
+use sherpa_admin::api::{
+    DomainFeedback, Evaluation, PolicyRecord, SuppressAddress, TLSReportRecord, TLSResult,
+};
 
 use crate::store::{
     ReportIndex, Result, Store, StoreError, decode, encode, id_from_suffix, id_key, time_id_key,
@@ -21,7 +21,9 @@ pub type Instant = (i64, u32);
 /// The period filter: reports overlapping [start, end]. mox's rule (begin in [start, end) or
 /// end in (start, end]) plus, as documented in api.json, reports spanning the whole period.
 pub fn overlaps(begin: Instant, end: Instant, start: Instant, stop: Instant) -> bool {
-    (begin >= start && begin < stop) || (end > start && end <= stop) || (begin < start && end > stop)
+    (begin >= start && begin < stop)
+        || (end > start && end <= stop)
+        || (begin < start && end > stop)
 }
 
 /// The index entry of a DMARC report.
@@ -82,7 +84,13 @@ pub fn tls_index(r: &TLSReportRecord) -> ReportIndex {
     }
 }
 
-/// Adds records with their index entries in one transaction; assigns IDs and returns them.
+/// The period index key of a report: the later of begin and end, then the ID.
+pub fn index_key(idx: &ReportIndex, id: u64) -> [u8; 16] {
+    time_id_key(idx.begin.0.max(idx.end.0), id)
+}
+
+/// Adds records, each followed by its index entry; assigns IDs and returns them. (A crash
+/// between the two leaves a record without index entry, which `Store::repair` fixes.)
 fn add_indexed<T: serde::Serialize>(
     store: &Store,
     tree: &'static str,
@@ -93,31 +101,29 @@ fn add_indexed<T: serde::Serialize>(
     if items.is_empty() {
         return Ok(Vec::new());
     }
+    let t = store
+        .tree(tree)
+        .ok_or_else(|| StoreError::Sled(format!("unknown tree {tree}")))?;
+    let it = store
+        .tree(index_tree)
+        .ok_or_else(|| StoreError::Sled(format!("unknown tree {index_tree}")))?;
+    let span = items
+        .iter()
+        .map(|(_, idx)| (idx.end.0 - idx.begin.0).abs())
+        .max()
+        .unwrap_or(0);
+    // The span is raised before any entry exists, so a scan never misses one.
+    store.raise_span(index_tree, span)?;
     let first = store.next_ids(tree, items.len() as u64)?;
-    let mut recs = Vec::with_capacity(items.len());
-    let mut span = 0i64;
+    let mut ids = Vec::with_capacity(items.len());
     for (i, (mut item, idx)) in items.into_iter().enumerate() {
         let id = first + i as u64;
         set_id(&mut item, id as i64);
-        let key_time = idx.begin.0.max(idx.end.0);
-        span = span.max((idx.end.0 - idx.begin.0).abs());
-        recs.push((id, encode(&item)?, time_id_key(key_time, id), idx.encode()));
+        t.insert(id_key(id), encode(&item)?)?;
+        it.insert(index_key(&idx, id), idx.encode())?;
+        ids.push(id as i64);
     }
-    store.raise_span(index_tree, span)?;
-    let (t, it) = (
-        store.tree(tree).ok_or_else(|| StoreError::Sled(format!("unknown tree {tree}")))?,
-        store
-            .tree(index_tree)
-            .ok_or_else(|| StoreError::Sled(format!("unknown tree {index_tree}")))?,
-    );
-    (t, it).transaction(|(t, it)| {
-        for (id, rec, ik, iv) in &recs {
-            t.insert(&id_key(*id), rec.as_slice())?;
-            it.insert(ik, iv.as_slice())?;
-        }
-        Ok::<_, ConflictableTransactionError<StoreError>>(())
-    })?;
-    Ok(recs.iter().map(|r| r.0 as i64).collect())
+    Ok(ids)
 }
 
 /// Stores DMARC reports; the caller flushes.
@@ -129,7 +135,9 @@ pub fn dmarc_add(store: &Store, reports: Vec<DomainFeedback>) -> Result<Vec<i64>
             (r, i)
         })
         .collect();
-    add_indexed(store, "dmarc_reports", "dmarc_by_end", items, |r, id| r.id = id)
+    add_indexed(store, "dmarc_reports", "dmarc_by_end", items, |r, id| {
+        r.id = id
+    })
 }
 
 /// Stores TLS reports; the caller flushes.
@@ -177,20 +185,17 @@ pub fn evaluations_add(store: &Store, evals: Vec<Evaluation>) -> Result<Vec<i64>
         return Ok(Vec::new());
     }
     let first = store.next_ids("dmarc_evals", evals.len() as u64)?;
-    let mut recs = Vec::new();
+    let mut ids = Vec::new();
     for (i, mut e) in evals.into_iter().enumerate() {
         let id = first + i as u64;
         e.id = id as i64;
-        recs.push((id, encode(&e)?, domain_id_key(&e.policy_domain, id)));
+        store.dmarc_evals.insert(id_key(id), encode(&e)?)?;
+        store
+            .dmarc_evals_by_domain
+            .insert(domain_id_key(&e.policy_domain, id), &[] as &[u8])?;
+        ids.push(id as i64);
     }
-    (&store.dmarc_evals, &store.dmarc_evals_by_domain).transaction(|(t, it)| {
-        for (id, rec, ik) in &recs {
-            t.insert(&id_key(*id), rec.as_slice())?;
-            it.insert(ik.as_slice(), &[] as &[u8])?;
-        }
-        Ok::<_, ConflictableTransactionError<StoreError>>(())
-    })?;
-    Ok(recs.iter().map(|r| r.0 as i64).collect())
+    Ok(ids)
 }
 
 /// `domain ++ 0 ++ id`.
@@ -225,15 +230,11 @@ pub fn evaluations_remove(store: &Store, domain: &str) -> Result<usize> {
         .scan_prefix(&prefix)
         .keys()
         .collect::<std::result::Result<_, _>>()?;
-    (&store.dmarc_evals, &store.dmarc_evals_by_domain).transaction(|(t, it)| {
-        for k in &keys {
-            let id = id_from_suffix("dmarc_evals_by_domain", k)
-                .map_err(ConflictableTransactionError::Abort)?;
-            t.remove(&id_key(id))?;
-            it.remove(k.as_ref())?;
-        }
-        Ok::<_, ConflictableTransactionError<StoreError>>(())
-    })?;
+    for k in &keys {
+        let id = id_from_suffix("dmarc_evals_by_domain", k)?;
+        store.dmarc_evals.remove(id_key(id))?;
+        store.dmarc_evals_by_domain.remove(k)?;
+    }
     Ok(keys.len())
 }
 
@@ -248,7 +249,8 @@ pub fn tls_result_key(r: &TLSResult) -> Vec<u8> {
 }
 
 /// Stores TLS results (new IDs). The (policy domain, day, recipient domain) triple must be
-/// unique and non-empty, as mox's database enforces; a violation stores nothing.
+/// unique and non-empty, as mox's database enforces; a violation stores nothing (entries
+/// claimed before the violation was found are released again).
 pub fn tls_results_add(store: &Store, results: Vec<TLSResult>) -> Result<Vec<i64>> {
     for r in &results {
         if r.policy_domain.is_empty() || r.day_utc.is_empty() || r.recipient_domain.is_empty() {
@@ -261,57 +263,58 @@ pub fn tls_results_add(store: &Store, results: Vec<TLSResult>) -> Result<Vec<i64
         return Ok(Vec::new());
     }
     let first = store.next_ids("tls_results", results.len() as u64)?;
+    let mut claimed: Vec<Vec<u8>> = Vec::new();
     let mut recs = Vec::new();
     for (i, mut r) in results.into_iter().enumerate() {
         let id = first + i as u64;
         r.id = id as i64;
-        recs.push((id, encode(&r)?, tls_result_key(&r)));
-    }
-    (&store.tls_results, &store.tls_results_key).transaction(|(t, kt)| {
-        for (id, rec, k) in &recs {
-            if kt.insert(k.as_slice(), &id_key(*id))?.is_some() {
-                let shown = String::from_utf8_lossy(k).replace('\0', "/");
-                return Err(ConflictableTransactionError::Abort(StoreError::Constraint(
-                    format!("not unique: TLS result {shown}"),
-                )));
+        let k = tls_result_key(&r);
+        let taken = store
+            .tls_results_key
+            .compare_and_swap(k.as_slice(), None as Option<&[u8]>, Some(&id_key(id)[..]))?
+            .is_err();
+        if taken {
+            for c in &claimed {
+                store.tls_results_key.remove(c.as_slice())?;
             }
-            t.insert(&id_key(*id), rec.as_slice())?;
+            let shown = String::from_utf8_lossy(&k).replace('\0', "/");
+            return Err(StoreError::Constraint(format!(
+                "not unique: TLS result {shown}"
+            )));
         }
-        Ok(())
-    })?;
+        claimed.push(k);
+        recs.push((id, encode(&r)?));
+    }
+    for (id, rec) in &recs {
+        store.tls_results.insert(id_key(*id), rec.as_slice())?;
+    }
     Ok(recs.iter().map(|r| r.0 as i64).collect())
 }
 
-/// Deletes TLS results matching `keep == false`; returns how many.
+/// Deletes the TLS results that `matches` selects; returns how many.
 pub fn tls_results_remove(store: &Store, matches: impl Fn(&TLSResult) -> bool) -> Result<usize> {
-    let mut victims = Vec::new();
+    let mut n = 0;
     for (k, r) in store.all::<TLSResult>("tls_results")? {
         if matches(&r) {
-            victims.push((k, tls_result_key(&r)));
+            store.tls_results.remove(k.as_slice())?;
+            store.tls_results_key.remove(tls_result_key(&r))?;
+            n += 1;
         }
     }
-    (&store.tls_results, &store.tls_results_key).transaction(|(t, kt)| {
-        for (k, uk) in &victims {
-            t.remove(k.as_slice())?;
-            kt.remove(uk.as_slice())?;
-        }
-        Ok::<_, ConflictableTransactionError<StoreError>>(())
-    })?;
-    Ok(victims.len())
+    Ok(n)
 }
 
 /// Stores (or replaces) MTA-STS policies, keyed by domain.
 pub fn mtasts_put(store: &Store, policies: Vec<PolicyRecord>) -> Result<usize> {
-    let mut batch = sled::Batch::default();
-    let n = policies.len();
-    for p in policies {
-        if p.domain.is_empty() {
-            return Err(StoreError::Constraint("MTA-STS policy without domain".to_string()));
-        }
-        batch.insert(p.domain.as_bytes(), encode(&p)?);
+    if policies.iter().any(|p| p.domain.is_empty()) {
+        return Err(StoreError::Constraint(
+            "MTA-STS policy without domain".to_string(),
+        ));
     }
-    store.mtasts.apply_batch(batch)?;
-    Ok(n)
+    for p in &policies {
+        store.mtasts.insert(p.domain.as_bytes(), encode(p)?)?;
+    }
+    Ok(policies.len())
 }
 
 /// Suppress-list operations shared by the DMARC and TLSRPT lists (same record shape).
@@ -323,7 +326,10 @@ pub struct SuppressList<'a> {
 
 impl SuppressList<'_> {
     fn trees(&self) -> Result<(&sled::Tree, &sled::Tree)> {
-        let t = self.store.tree(self.tree).ok_or_else(|| StoreError::Sled("unknown tree".into()))?;
+        let t = self
+            .store
+            .tree(self.tree)
+            .ok_or_else(|| StoreError::Sled("unknown tree".into()))?;
         let a = self
             .store
             .tree(self.addr_tree)
@@ -334,22 +340,27 @@ impl SuppressList<'_> {
     /// Adds an entry; the reporting address must be unique and `until` non-zero.
     pub fn add(&self, mut rec: SuppressAddress) -> Result<i64> {
         if rec.until.is_zero() {
-            return Err(StoreError::Constraint("must be nonzero: field \"Until\"".to_string()));
+            return Err(StoreError::Constraint(
+                "must be nonzero: field \"Until\"".to_string(),
+            ));
         }
         let id = self.store.next_id(self.tree)?;
         rec.id = id as i64;
         let v = encode(&rec)?;
         let (t, a) = self.trees()?;
-        (t, a).transaction(|(t, a)| {
-            if a.get(rec.reporting_address.as_bytes())?.is_some() {
-                return Err(ConflictableTransactionError::Abort(StoreError::Constraint(
-                    "not unique: field \"ReportingAddress\"".to_string(),
-                )));
-            }
-            a.insert(rec.reporting_address.as_bytes(), &id_key(id))?;
-            t.insert(&id_key(id), v.as_slice())?;
-            Ok(())
-        })?;
+        // The address index entry is claimed atomically; that is the uniqueness check.
+        if a.compare_and_swap(
+            rec.reporting_address.as_bytes(),
+            None as Option<&[u8]>,
+            Some(&id_key(id)[..]),
+        )?
+        .is_err()
+        {
+            return Err(StoreError::Constraint(
+                "not unique: field \"ReportingAddress\"".to_string(),
+            ));
+        }
+        t.insert(id_key(id), v)?;
         Ok(id as i64)
     }
 
@@ -370,17 +381,18 @@ impl SuppressList<'_> {
             return Ok(false);
         }
         let (t, a) = self.trees()?;
-        let tree = self.tree;
-        let found = (t, a).transaction(|(t, a)| {
-            let key = id_key(id as u64);
-            let Some(v) = t.remove(&key)? else {
-                return Ok(false);
-            };
-            let rec: SuppressAddress = decode(tree, &key, &v).map_err(ConflictableTransactionError::Abort)?;
-            a.remove(rec.reporting_address.as_bytes())?;
-            Ok(true)
-        })?;
-        Ok(found)
+        let key = id_key(id as u64);
+        let Some(v) = t.remove(key)? else {
+            return Ok(false);
+        };
+        let rec: SuppressAddress = decode(self.tree, &key, &v)?;
+        // Only release the address if it still points at this entry.
+        let _ = a.compare_and_swap(
+            rec.reporting_address.as_bytes(),
+            Some(&key[..]),
+            None as Option<&[u8]>,
+        )?;
+        Ok(true)
     }
 
     /// Sets `until` of an entry; false when absent.
@@ -389,7 +401,9 @@ impl SuppressList<'_> {
             return Ok(false);
         }
         if until.is_zero() {
-            return Err(StoreError::Constraint("must be nonzero: field \"Until\"".to_string()));
+            return Err(StoreError::Constraint(
+                "must be nonzero: field \"Until\"".to_string(),
+            ));
         }
         let (t, _) = self.trees()?;
         let key = id_key(id as u64);
@@ -399,7 +413,9 @@ impl SuppressList<'_> {
             };
             let mut rec: SuppressAddress = decode(self.tree, &key, &old)?;
             rec.until = until;
-            if t.compare_and_swap(key, Some(old), Some(encode(&rec)?))?.is_ok() {
+            if t.compare_and_swap(key, Some(old), Some(encode(&rec)?))?
+                .is_ok()
+            {
                 return Ok(true);
             }
         }
@@ -416,7 +432,10 @@ mod tests {
         let e = (200, 0);
         assert!(overlaps((100, 0), (150, 0), s, e));
         assert!(overlaps((50, 0), (200, 0), s, e));
-        assert!(overlaps((50, 0), (300, 0), s, e), "spanning reports are included");
+        assert!(
+            overlaps((50, 0), (300, 0), s, e),
+            "spanning reports are included"
+        );
         assert!(!overlaps((200, 0), (300, 0), s, e));
         assert!(!overlaps((0, 0), (100, 0), s, e));
     }

@@ -31,7 +31,11 @@ fn parse_media_type(v: &str) -> Option<(String, Option<String>)> {
     let mut parts = v.split(';');
     let mt = parts.next()?.trim().to_ascii_lowercase();
     let (t, s) = mt.split_once('/')?;
-    let token = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c));
+    let token = |x: &str| {
+        !x.is_empty()
+            && x.chars()
+                .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c))
+    };
     if !token(t) || !token(s) {
         return None;
     }
@@ -76,7 +80,10 @@ pub fn check_content_type(ct: Option<&str>) -> Result<(), Error> {
         return Err(Error::bad_request("missing content-type"));
     };
     let Some((mt, charset)) = parse_media_type(ct) else {
-        return Err(Error::bad_request(format!("invalid content-type {}", rt::gojson::quote(ct))));
+        return Err(Error::bad_request(format!(
+            "invalid content-type {}",
+            rt::gojson::quote(ct)
+        )));
     };
     if mt != "application/json" {
         return Err(Error::bad_request(format!(
@@ -96,11 +103,21 @@ pub fn check_content_type(ct: Option<&str>) -> Result<(), Error> {
 }
 
 /// Calls `function` with the request body.
-pub async fn call(d: &Dispatcher<AdminApi>, ctx: &Ctx, function: &str, content_type: Option<&str>, body: &[u8], opts: &Options) -> Out {
+pub async fn call(
+    d: &Dispatcher<AdminApi>,
+    ctx: &Ctx,
+    function: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+    opts: &Options,
+) -> Out {
     let json = |status: u16, body: Vec<u8>| Out {
         status,
         headers: vec![
-            ("Content-Type".to_string(), "application/json; charset=utf-8".to_string()),
+            (
+                "Content-Type".to_string(),
+                "application/json; charset=utf-8".to_string(),
+            ),
             ("Cache-Control".to_string(), "no-store".to_string()),
         ],
         body,
@@ -129,17 +146,24 @@ mod tests {
         ] {
             assert!(check_content_type(Some(ok)).is_ok(), "{ok}");
         }
-        assert_eq!(check_content_type(None).unwrap_err().message, "missing content-type");
+        assert_eq!(
+            check_content_type(None).unwrap_err().message,
+            "missing content-type"
+        );
         assert_eq!(
             check_content_type(Some("text/plain")).unwrap_err().message,
             "unrecognized content-type \"text/plain\", expecting \"application/json\""
         );
         assert_eq!(
-            check_content_type(Some("application/json; charset=latin1")).unwrap_err().message,
+            check_content_type(Some("application/json; charset=latin1"))
+                .unwrap_err()
+                .message,
             "unexpected charset \"latin1\", expecting \"utf-8\""
         );
         assert_eq!(
-            check_content_type(Some("application/json;;")).unwrap_err().message,
+            check_content_type(Some("application/json;;"))
+                .unwrap_err()
+                .message,
             "invalid content-type \"application/json;;\""
         );
     }

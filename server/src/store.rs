@@ -11,9 +11,7 @@
 //! | `meta` | `seq/<tree>` | u64 BE, last ID handed out for that tree |
 //! | `meta` | `admin_password` | Argon2id PHC string |
 //! | `meta` | `span/<tree>` | i64 BE, longest report period seen (seconds) |
-//! | `config_domains` | domain name (Unicode form) | domain config JSON |
-//! | `config_accounts` | account name | account config JSON |
-//! | `config_web` | `web` | web redirects and handlers JSON |
+//! | `config` | `dynamic` | the dynamic configuration JSON (domains, accounts, web) |
 //! | `dkim_keys` / `dkim_keys_old` | key file name | PKCS#8 PEM |
 //! | `account_passwords` | account name | Argon2id PHC string |
 //! | `sessions` | session token | session JSON |
@@ -34,6 +32,13 @@
 //! Durability: writes are applied to sled and then `flush().await`ed by the caller before it
 //! answers; sled's `flush_async` makes everything written before it durable, so concurrent
 //! writers share flushes. A record that does not decode is an error naming tree and key.
+//!
+//! No sled transactions or batches are used: in sled 0.34.7 they take a global write lock
+//! that deadlocks with concurrent `flush_async` calls (observed under concurrent load).
+//! Every write is a single-key operation (insert, remove, compare-and-swap), ordered so
+//! that a crash between two of them leaves at most an unreferenced record (a queue body, an
+//! index entry, a DKIM key) which `repair` at open removes or rebuilds. The dynamic
+//! configuration is one value, so a configuration change is one atomic compare-and-swap.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -43,8 +48,6 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sled::Tree;
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 /// The layout version this build reads and writes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -52,9 +55,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Every tree, in export order.
 pub const TREES: &[&str] = &[
     "meta",
-    "config_domains",
-    "config_accounts",
-    "config_web",
+    "config",
     "dkim_keys",
     "dkim_keys_old",
     "account_passwords",
@@ -111,21 +112,15 @@ impl From<sled::Error> for StoreError {
     }
 }
 
-impl From<TransactionError<StoreError>> for StoreError {
-    fn from(e: TransactionError<StoreError>) -> Self {
-        match e {
-            TransactionError::Abort(e) => e,
-            TransactionError::Storage(e) => StoreError::Sled(e.to_string()),
-        }
-    }
-}
-
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Renders a key for error messages: an ID when it is 8 bytes, else text or hex.
 pub fn show_key(key: &[u8]) -> String {
     if key.len() == 8 {
-        return format!("id {}", u64::from_be_bytes(key.try_into().unwrap_or([0; 8])));
+        return format!(
+            "id {}",
+            u64::from_be_bytes(key.try_into().unwrap_or([0; 8]))
+        );
     }
     match std::str::from_utf8(key) {
         Ok(s) if !s.chars().any(|c| c.is_control()) => format!("{s:?}"),
@@ -284,9 +279,6 @@ impl Reader<'_> {
 /// One configuration write, prepared by the caller (see `write_config`).
 #[derive(Debug, Default)]
 pub struct ConfigWrite {
-    pub domains: Vec<(String, Option<Vec<u8>>)>,
-    pub accounts: Vec<(String, Option<Vec<u8>>)>,
-    pub web: Option<Vec<u8>>,
     pub dkim_add: Vec<(String, String)>,
     pub dkim_archive: Vec<String>,
     pub passwords_remove: Vec<String>,
@@ -296,9 +288,7 @@ pub struct ConfigWrite {
 pub struct Store {
     pub db: sled::Db,
     pub meta: Tree,
-    pub config_domains: Tree,
-    pub config_accounts: Tree,
-    pub config_web: Tree,
+    pub config: Tree,
     pub dkim_keys: Tree,
     pub dkim_keys_old: Tree,
     pub account_passwords: Tree,
@@ -320,6 +310,12 @@ pub struct Store {
     pub mtasts: Tree,
     /// Number of queued messages, kept in memory because sled's `len` is a full scan.
     queue_count: AtomicI64,
+    /// Group commit: a ticket is taken after a write; a flush covers every ticket taken
+    /// before it started. Only one flush runs at a time: concurrent `flush_async` calls can
+    /// hang forever in sled 0.34.7 (seen under concurrent load).
+    tickets: std::sync::atomic::AtomicU64,
+    flushed: std::sync::atomic::AtomicU64,
+    flush_lock: tokio::sync::Mutex<()>,
 }
 
 impl Store {
@@ -327,16 +323,17 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError::Sled(format!("creating {}: {e}", dir.display())))?;
+        // No background flusher: every write that must be durable is flushed explicitly,
+        // one flush at a time (see `flush`).
         let db = sled::Config::new()
             .path(dir.join("store"))
+            .flush_every_ms(None)
             .open()
             .map_err(|e| StoreError::Sled(format!("opening store in {}: {e}", dir.display())))?;
         let t = |name: &str| db.open_tree(name);
         let store = Store {
             meta: t("meta")?,
-            config_domains: t("config_domains")?,
-            config_accounts: t("config_accounts")?,
-            config_web: t("config_web")?,
+            config: t("config")?,
             dkim_keys: t("dkim_keys")?,
             dkim_keys_old: t("dkim_keys_old")?,
             account_passwords: t("account_passwords")?,
@@ -357,9 +354,15 @@ impl Store {
             tlsrpt_suppress_addr: t("tlsrpt_suppress_addr")?,
             mtasts: t("mtasts")?,
             queue_count: AtomicI64::new(0),
+            tickets: std::sync::atomic::AtomicU64::new(0),
+            flushed: std::sync::atomic::AtomicU64::new(0),
+            flush_lock: tokio::sync::Mutex::new(()),
             db,
         };
         store.check_schema()?;
+        for r in store.repair()? {
+            tracing::warn!(target: "server::store", "repair at open: {r}");
+        }
         store
             .queue_count
             .store(store.queue.len() as i64, Ordering::SeqCst);
@@ -390,9 +393,21 @@ impl Store {
         }
     }
 
-    /// Makes every write so far durable.
+    /// Makes every write so far durable. Concurrent callers share flushes: a caller whose
+    /// writes were covered by a flush that started after them returns without another.
     pub async fn flush(&self) -> Result<()> {
-        self.db.flush_async().await?;
+        use std::sync::atomic::Ordering::SeqCst;
+        let ticket = self.tickets.fetch_add(1, SeqCst) + 1;
+        let _guard = self.flush_lock.lock().await;
+        if self.flushed.load(SeqCst) >= ticket {
+            return Ok(());
+        }
+        let covered = self.tickets.load(SeqCst);
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || db.flush())
+            .await
+            .map_err(|e| StoreError::Sled(format!("flush task: {e}")))??;
+        self.flushed.fetch_max(covered, SeqCst);
         Ok(())
     }
 
@@ -400,9 +415,7 @@ impl Store {
     pub fn tree(&self, name: &str) -> Option<&Tree> {
         Some(match name {
             "meta" => &self.meta,
-            "config_domains" => &self.config_domains,
-            "config_accounts" => &self.config_accounts,
-            "config_web" => &self.config_web,
+            "config" => &self.config,
             "dkim_keys" => &self.dkim_keys,
             "dkim_keys_old" => &self.dkim_keys_old,
             "account_passwords" => &self.account_passwords,
@@ -486,7 +499,11 @@ impl Store {
     }
 
     /// Reads a JSON record by key.
-    pub fn get<T: DeserializeOwned>(&self, tree_name: &'static str, key: &[u8]) -> Result<Option<T>> {
+    pub fn get<T: DeserializeOwned>(
+        &self,
+        tree_name: &'static str,
+        key: &[u8],
+    ) -> Result<Option<T>> {
         let tree = self.tree_static(tree_name)?;
         match tree.get(key)? {
             None => Ok(None),
@@ -517,33 +534,28 @@ impl Store {
         self.queue_count.load(Ordering::SeqCst)
     }
 
-    /// Adds a message (record and data) in one transaction; returns its ID.
+    /// Adds a message; returns its ID. The body is written first: the record is what makes
+    /// the message exist.
     pub fn queue_add(&self, mut msg: sherpa_admin::api::Msg, data: &[u8]) -> Result<i64> {
         let id = self.next_id("queue")?;
         msg.id = id as i64;
         let rec = encode(&msg)?;
-        (&self.queue, &self.queue_data).transaction(|(q, d)| {
-            q.insert(&id_key(id), rec.as_slice())?;
-            d.insert(&id_key(id), data)?;
-            Ok::<_, ConflictableTransactionError<StoreError>>(())
-        })?;
+        self.queue_data.insert(id_key(id), data)?;
+        self.queue.insert(id_key(id), rec)?;
         self.queue_count.fetch_add(1, Ordering::SeqCst);
         Ok(id as i64)
     }
 
-    /// Removes the given messages; returns how many existed.
+    /// Removes the given messages (record first, then body); returns how many existed.
     pub fn queue_remove(&self, ids: &[u64]) -> Result<usize> {
-        let n = (&self.queue, &self.queue_data).transaction(|(q, d)| {
-            let mut n = 0;
-            for id in ids {
-                if q.remove(&id_key(*id))?.is_some() {
-                    n += 1;
-                }
-                d.remove(&id_key(*id))?;
+        let mut n = 0;
+        for id in ids {
+            if self.queue.remove(id_key(*id))?.is_some() {
+                n += 1;
+                self.queue_count.fetch_sub(1, Ordering::SeqCst);
             }
-            Ok::<_, ConflictableTransactionError<StoreError>>(n)
-        })?;
-        self.queue_count.fetch_sub(n as i64, Ordering::SeqCst);
+            self.queue_data.remove(id_key(*id))?;
+        }
         Ok(n)
     }
 
@@ -571,48 +583,125 @@ impl Store {
 
     // ---- configuration ----
 
-    /// Writes a configuration change atomically: changed domain and account records, the
-    /// web settings, new DKIM keys, archived DKIM keys and removed account passwords, in one
-    /// transaction over the config trees. `None` values delete.
-    pub fn write_config(&self, w: &ConfigWrite) -> Result<()> {
-        let trees = [
-            self.config_domains.clone(),
-            self.config_accounts.clone(),
-            self.config_web.clone(),
-            self.dkim_keys.clone(),
-            self.dkim_keys_old.clone(),
-            self.account_passwords.clone(),
-        ];
-        trees[..].transaction(|t| {
-            for (k, v) in &w.domains {
-                match v {
-                    Some(v) => t[0].insert(k.as_bytes(), v.as_slice())?,
-                    None => t[0].remove(k.as_bytes())?,
-                };
+    /// The stored dynamic configuration (raw JSON), if any.
+    pub fn config_raw(&self) -> Result<Option<sled::IVec>> {
+        Ok(self.config.get("dynamic")?)
+    }
+
+    /// Writes a configuration change: new DKIM keys first (unreferenced until the config
+    /// names them), then the configuration as one compare-and-swap against `old`, then the
+    /// archiving of DKIM keys and removal of passwords the new configuration no longer uses.
+    pub fn write_config(&self, old: Option<&[u8]>, new: Vec<u8>, w: &ConfigWrite) -> Result<()> {
+        for (name, pem) in &w.dkim_add {
+            self.dkim_keys.insert(name.as_bytes(), pem.as_bytes())?;
+        }
+        if self
+            .config
+            .compare_and_swap("dynamic", old, Some(new))?
+            .is_err()
+        {
+            for (name, _) in &w.dkim_add {
+                self.dkim_keys.remove(name.as_bytes())?;
             }
-            for (k, v) in &w.accounts {
-                match v {
-                    Some(v) => t[1].insert(k.as_bytes(), v.as_slice())?,
-                    None => t[1].remove(k.as_bytes())?,
-                };
-            }
-            if let Some(v) = &w.web {
-                t[2].insert("web", v.as_slice())?;
-            }
-            for (name, pem) in &w.dkim_add {
-                t[3].insert(name.as_bytes(), pem.as_bytes())?;
-            }
-            for name in &w.dkim_archive {
-                if let Some(pem) = t[3].remove(name.as_bytes())? {
-                    t[4].insert(name.as_bytes(), pem)?;
-                }
-            }
-            for acc in &w.passwords_remove {
-                t[5].remove(acc.as_bytes())?;
-            }
-            Ok::<_, ConflictableTransactionError<StoreError>>(())
-        })?;
+            return Err(StoreError::Constraint(
+                "configuration changed concurrently".to_string(),
+            ));
+        }
+        for name in &w.dkim_archive {
+            self.archive_dkim_key(name)?;
+        }
+        for acc in &w.passwords_remove {
+            self.account_passwords.remove(acc.as_bytes())?;
+        }
         Ok(())
+    }
+
+    /// Moves a DKIM key to the archive tree (copy first, then remove).
+    pub fn archive_dkim_key(&self, name: &str) -> Result<()> {
+        if let Some(pem) = self.dkim_keys.get(name.as_bytes())? {
+            self.dkim_keys_old.insert(name.as_bytes(), pem)?;
+            self.dkim_keys.remove(name.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Brings derived data in line after a crash between two writes of one operation:
+    /// removes queue bodies without a record, and rebuilds an index whose size differs from
+    /// its records' (entries are written after their record, so a crash leaves an index
+    /// short or, for removals, long). Returns what was repaired, for the log.
+    pub fn repair(&self) -> Result<Vec<String>> {
+        let mut done = Vec::new();
+        let mut orphans = Vec::new();
+        for k in self.queue_data.iter().keys() {
+            let k = k?;
+            if !self.queue.contains_key(&k)? {
+                orphans.push(k);
+            }
+        }
+        if !orphans.is_empty() {
+            for k in &orphans {
+                self.queue_data.remove(k)?;
+            }
+            done.push(format!(
+                "removed {} queue bodies without record",
+                orphans.len()
+            ));
+        }
+        if self.dmarc_reports.len() != self.dmarc_by_end.len() {
+            let recs = self.all::<sherpa_admin::api::DomainFeedback>("dmarc_reports")?;
+            self.dmarc_by_end.clear()?;
+            for (_, r) in &recs {
+                let idx = crate::reports::dmarc_index(r);
+                self.dmarc_by_end
+                    .insert(crate::reports::index_key(&idx, r.id as u64), idx.encode())?;
+            }
+            done.push("rebuilt dmarc_by_end".to_string());
+        }
+        if self.tls_reports.len() != self.tls_by_end.len() {
+            let recs = self.all::<sherpa_admin::api::TLSReportRecord>("tls_reports")?;
+            self.tls_by_end.clear()?;
+            for (_, r) in &recs {
+                let idx = crate::reports::tls_index(r);
+                self.tls_by_end
+                    .insert(crate::reports::index_key(&idx, r.id as u64), idx.encode())?;
+            }
+            done.push("rebuilt tls_by_end".to_string());
+        }
+        if self.dmarc_evals.len() != self.dmarc_evals_by_domain.len() {
+            let recs = self.all::<sherpa_admin::api::Evaluation>("dmarc_evals")?;
+            self.dmarc_evals_by_domain.clear()?;
+            for (_, e) in &recs {
+                self.dmarc_evals_by_domain.insert(
+                    crate::reports::domain_id_key(&e.policy_domain, e.id as u64),
+                    &[] as &[u8],
+                )?;
+            }
+            done.push("rebuilt dmarc_evals_by_domain".to_string());
+        }
+        if self.tls_results.len() != self.tls_results_key.len() {
+            let recs = self.all::<sherpa_admin::api::TLSResult>("tls_results")?;
+            self.tls_results_key.clear()?;
+            for (_, r) in &recs {
+                self.tls_results_key
+                    .insert(crate::reports::tls_result_key(r), &id_key(r.id as u64))?;
+            }
+            done.push("rebuilt tls_results_key".to_string());
+        }
+        for (tree, addr_tree) in [
+            ("dmarc_suppress", "dmarc_suppress_addr"),
+            ("tlsrpt_suppress", "tlsrpt_suppress_addr"),
+        ] {
+            let (t, a) = (self.tree_static(tree)?, self.tree_static(addr_tree)?);
+            if t.len() != a.len() {
+                let recs = self.all::<sherpa_admin::api::SuppressAddress>(tree)?;
+                a.clear()?;
+                for (_, r) in &recs {
+                    a.insert(r.reporting_address.as_bytes(), &id_key(r.id as u64))?;
+                }
+                done.push(format!("rebuilt {addr_tree}"));
+            }
+        }
+        Ok(done)
     }
 
     // ---- export / import ----
@@ -622,7 +711,8 @@ impl Store {
     pub fn export(&self, out: &mut dyn std::io::Write) -> std::result::Result<u64, String> {
         use base64::Engine;
         let b64 = base64::engine::general_purpose::STANDARD;
-        let header = serde_json::json!({"format": "sherpa-admin-store", "schema_version": SCHEMA_VERSION});
+        let header =
+            serde_json::json!({"format": "sherpa-admin-store", "schema_version": SCHEMA_VERSION});
         writeln!(out, "{header}").map_err(|e| e.to_string())?;
         let mut n = 0;
         for name in TREES {
@@ -646,10 +736,14 @@ impl Store {
             let count = tree
                 .iter()
                 .keys()
-                .filter(|k| !(*name == "meta" && k.as_ref().is_ok_and(|k| k.as_ref() == b"schema_version")))
+                .filter(|k| {
+                    !(*name == "meta" && k.as_ref().is_ok_and(|k| k.as_ref() == b"schema_version"))
+                })
                 .count();
             if count > 0 {
-                return Err(format!("target store is not empty (tree {name} has records)"));
+                return Err(format!(
+                    "target store is not empty (tree {name} has records)"
+                ));
             }
         }
         let mut lines = input.lines();
@@ -715,7 +809,7 @@ mod tests {
 
     #[test]
     fn time_keys_sort_numerically() {
-        let mut v = vec![5i64, -3, 0, i64::MIN, i64::MAX, -1, 1];
+        let mut v = [5i64, -3, 0, i64::MIN, i64::MAX, -1, 1];
         let mut keys: Vec<_> = v.iter().map(|t| time_key(*t)).collect();
         keys.sort();
         v.sort();
@@ -744,7 +838,9 @@ mod tests {
         assert_eq!(s.next_id("x").unwrap(), 1);
         assert_eq!(s.next_ids("x", 10).unwrap(), 2);
         assert_eq!(s.next_id("x").unwrap(), 12);
-        s.dmarc_reports.insert(id_key(7), b"{not json".to_vec()).unwrap();
+        s.dmarc_reports
+            .insert(id_key(7), b"{not json".to_vec())
+            .unwrap();
         let err = s
             .get::<serde_json::Value>("dmarc_reports", &id_key(7))
             .unwrap_err();

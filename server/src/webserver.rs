@@ -9,7 +9,12 @@ use crate::config::StaticConfig;
 use crate::dns;
 use crate::dynconf::{DomainConf, WebConf, WebHandlerConf};
 
-fn check_headers(kind: &str, dom: &str, re: &str, h: &BTreeMap<String, String>) -> Result<(), String> {
+fn check_headers(
+    kind: &str,
+    dom: &str,
+    re: &str,
+    h: &BTreeMap<String, String>,
+) -> Result<(), String> {
     for k in h.keys() {
         if k.trim() != k || k.is_empty() {
             return Err(format!("{kind} {dom} {re}: bad header {k:?}"));
@@ -41,9 +46,13 @@ pub fn validate(
     for (from, to) in &web.web_domain_redirects {
         let f = dns::parse_domain(from)
             .map_err(|e| format!("parsing domain for redirect {from}: {e}"))?;
-        let t = dns::parse_domain(to).map_err(|e| format!("parsing domain for redirect {to}: {e}"))?;
+        let t =
+            dns::parse_domain(to).map_err(|e| format!("parsing domain for redirect {to}: {e}"))?;
         if f == t {
-            return Err(format!("will not redirect domain {} to itself", f.log_string()));
+            return Err(format!(
+                "will not redirect domain {} to itself",
+                f.log_string()
+            ));
         }
         if !seen.insert(f.clone()) {
             return Err(format!("duplicate redirect domain {}", f.log_string()));
@@ -51,7 +60,8 @@ pub fn validate(
     }
     for wh in &web.web_handlers {
         let (dom, re) = (wh.domain.as_str(), wh.path_regexp.as_str());
-        dns::parse_domain(dom).map_err(|e| format!("webhandler {dom} {re}: parsing domain: {e}"))?;
+        dns::parse_domain(dom)
+            .map_err(|e| format!("webhandler {dom} {re}: parsing domain: {e}"))?;
         compile("webhandler", dom, re, "path regexp", re)?;
         let mut n = 0;
         if let Some(ws) = &wh.web_static {
@@ -68,10 +78,15 @@ pub fn validate(
             n += 1;
             if !wr.base_url.is_empty() {
                 let u = url::Url::parse(&wr.base_url).map_err(|e| {
-                    format!("webredirect {dom} {re}: parsing redirect url {}: {e}", wr.base_url)
+                    format!(
+                        "webredirect {dom} {re}: parsing redirect url {}: {e}",
+                        wr.base_url
+                    )
                 })?;
                 if u.path() != "/" && !u.path().is_empty() {
-                    return Err(format!("webredirect {dom} {re}: BaseURL must have empty path"));
+                    return Err(format!(
+                        "webredirect {dom} {re}: BaseURL must have empty path"
+                    ));
                 }
             }
             if wr.orig_path_regexp.is_empty() != wr.replace_path.is_empty() {
@@ -80,7 +95,13 @@ pub fn validate(
                 ));
             }
             if !wr.orig_path_regexp.is_empty() {
-                compile("webredirect", dom, re, "orig path regexp", &wr.orig_path_regexp)?;
+                compile(
+                    "webredirect",
+                    dom,
+                    re,
+                    "orig path regexp",
+                    &wr.orig_path_regexp,
+                )?;
             } else if wr.base_url.is_empty() {
                 return Err(format!(
                     "webredirect {dom} {re}: must at least one of BaseURL and OrigPathRegexp+ReplacePath"
@@ -100,7 +121,9 @@ pub fn validate(
             check_headers("webforward", dom, re, &wf.response_headers)?;
         }
         if n != 1 {
-            return Err(format!("webhandler {dom} {re}: must have exactly one handler, not {n}"));
+            return Err(format!(
+                "webhandler {dom} {re}: must have exactly one handler, not {n}"
+            ));
         }
     }
     Ok(())

@@ -7,13 +7,27 @@ fn log_level_changes_reach_the_filter() {
     levels.insert(String::new(), "info".to_string());
     assert!(server::logging::init(&levels));
     let l = server::logging::LogLevels::new("info", &Default::default());
-    assert!(!server::logging::enabled("server::store", tracing::Level::DEBUG));
+    assert!(!server::logging::enabled(
+        "server::store",
+        tracing::Level::DEBUG
+    ));
     l.set("server::store", "debug").unwrap();
-    assert!(server::logging::enabled("server::store", tracing::Level::DEBUG));
-    assert!(!server::logging::enabled("server::http", tracing::Level::DEBUG));
+    assert!(server::logging::enabled(
+        "server::store",
+        tracing::Level::DEBUG
+    ));
+    assert!(!server::logging::enabled(
+        "server::http",
+        tracing::Level::DEBUG
+    ));
     l.remove("server::store").unwrap();
-    assert!(!server::logging::enabled("server::store", tracing::Level::DEBUG));
+    assert!(!server::logging::enabled(
+        "server::store",
+        tracing::Level::DEBUG
+    ));
     l.set("", "trace").unwrap();
-    assert!(server::logging::enabled("server::http", tracing::Level::TRACE));
+    assert!(server::logging::enabled(
+        "server::http",
+        tracing::Level::TRACE
+    ));
 }
-

@@ -9,28 +9,65 @@ use common::{TEST_CONFIG, TestServer, bin};
 use serde_json::json;
 
 fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/tests/fixtures/import/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 fn queue_add(data: &std::path::Path, from: &str, to: &str, file: &str) -> (bool, String) {
     let out = Command::new(bin())
-        .args(["--data", data.to_str().unwrap(), "queue", "add", "--from", from, "--to", to, "--account", "mjl", file])
+        .args([
+            "--data",
+            data.to_str().unwrap(),
+            "queue",
+            "add",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--account",
+            "mjl",
+            file,
+        ])
         .output()
         .unwrap();
-    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
 }
 
 #[tokio::test]
 async fn queue_functions() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let (ok, out) = queue_add(data, "mjl@example.org", "remote@example.net", &fixture("queue-plain.eml"));
+    let (ok, out) = queue_add(
+        data,
+        "mjl@example.org",
+        "remote@example.net",
+        &fixture("queue-plain.eml"),
+    );
     assert!(ok && out.contains("queued message 1"), "{out}");
-    let (ok, out) = queue_add(data, "<>", "jörg@münchen.example", &fixture("queue-utf8-multipart.eml"));
+    let (ok, out) = queue_add(
+        data,
+        "<>",
+        "jörg@münchen.example",
+        &fixture("queue-utf8-multipart.eml"),
+    );
     assert!(ok && out.contains("queued message 2"), "{out}");
     let (ok, out) = queue_add(data, "a@b", "not an address", &fixture("queue-plain.eml"));
     assert!(!ok, "{out}");
-    let (ok, _) = queue_add(data, "mjl@example.org", "x@[192.0.2.1]", &fixture("queue-plain.eml"));
+    let (ok, _) = queue_add(
+        data,
+        "mjl@example.org",
+        "x@[192.0.2.1]",
+        &fixture("queue-plain.eml"),
+    );
     assert!(ok);
 
     let s = TestServer::start_in(data, TEST_CONFIG);
@@ -38,13 +75,20 @@ async fn queue_functions() {
     assert_eq!(c.ok("QueueSize", json!([])).await, json!(3));
     let list = c.ok("QueueList", json!([])).await;
     let l = list.as_array().unwrap();
-    assert_eq!(l.iter().map(|m| m["ID"].clone()).collect::<Vec<_>>(), vec![json!(1), json!(2), json!(3)]);
+    assert_eq!(
+        l.iter().map(|m| m["ID"].clone()).collect::<Vec<_>>(),
+        vec![json!(1), json!(2), json!(3)]
+    );
     let m = &l[0];
     let eml = std::fs::read(fixture("queue-plain.eml")).unwrap();
-    let qm = server::import::queue_message("mjl@example.org", "remote@example.net", "x", &eml).unwrap();
+    let qm =
+        server::import::queue_message("mjl@example.org", "remote@example.net", "x", &eml).unwrap();
     assert_eq!(m["SenderAccount"], "mjl");
     assert_eq!(m["SenderLocalpart"], "mjl");
-    assert_eq!(m["SenderDomain"], json!({"IP": "", "Domain": {"ASCII": "example.org", "Unicode": ""}}));
+    assert_eq!(
+        m["SenderDomain"],
+        json!({"IP": "", "Domain": {"ASCII": "example.org", "Unicode": ""}})
+    );
     assert_eq!(m["RecipientDomainStr"], "example.net");
     assert_eq!(m["Size"], json!(qm.size()));
     assert_eq!(m["MessageID"], "<20240105101112.abc123@example.org>");
@@ -53,31 +97,61 @@ async fn queue_functions() {
     assert_eq!(m["Transport"], "");
     // 69: IP domains are textual.
     assert_eq!(l[2]["RecipientDomain"]["IP"], "192.0.2.1");
-    assert_eq!(l[1]["RecipientDomain"]["Domain"]["Unicode"], "münchen.example");
+    assert_eq!(
+        l[1]["RecipientDomain"]["Domain"]["Unicode"],
+        "münchen.example"
+    );
     // The stored message data is the CRLF form.
-    assert_eq!(s.app.store.queue_data.get(1u64.to_be_bytes()).unwrap().unwrap().to_vec(), qm.data);
+    assert_eq!(
+        s.app
+            .store
+            .queue_data
+            .get(1u64.to_be_bytes())
+            .unwrap()
+            .unwrap()
+            .to_vec(),
+        qm.data
+    );
 
     // QueueSaveRequireTLS.
     c.ok("QueueSaveRequireTLS", json!([1, true])).await;
     c.ok("QueueSaveRequireTLS", json!([2, false])).await;
     let list = c.ok("QueueList", json!([])).await;
-    assert_eq!((list[0]["RequireTLS"].clone(), list[1]["RequireTLS"].clone()), (json!(true), json!(false)));
+    assert_eq!(
+        (list[0]["RequireTLS"].clone(), list[1]["RequireTLS"].clone()),
+        (json!(true), json!(false))
+    );
     c.ok("QueueSaveRequireTLS", json!([1, null])).await;
-    assert_eq!(c.ok("QueueList", json!([])).await[0]["RequireTLS"], json!(null));
+    assert_eq!(
+        c.ok("QueueList", json!([])).await[0]["RequireTLS"],
+        json!(null)
+    );
     assert_eq!(
         c.err("QueueSaveRequireTLS", json!([99, true])).await,
-        ("user:error".into(), "update requiretls for message in queue: get message: absent".into())
+        (
+            "user:error".into(),
+            "update requiretls for message in queue: get message: absent".into()
+        )
     );
-    assert_eq!(c.err("QueueSaveRequireTLS", json!([1, "yes"])).await.0, "sherpa:badParams");
+    assert_eq!(
+        c.err("QueueSaveRequireTLS", json!([1, "yes"])).await.0,
+        "sherpa:badParams"
+    );
 
     // QueueKick: transport validated; sets the transport and next attempt.
     assert_eq!(
         c.err("QueueKick", json!([1, "nope"])).await,
-        ("user:error".into(), "kick message in queue: unknown transport \"nope\"".into())
+        (
+            "user:error".into(),
+            "kick message in queue: unknown transport \"nope\"".into()
+        )
     );
     assert_eq!(
         c.err("QueueKick", json!([99, ""])).await,
-        ("user:error".into(), "kick message in queue: message not found".into())
+        (
+            "user:error".into(),
+            "kick message in queue: message not found".into()
+        )
     );
     let before = c.ok("QueueList", json!([])).await[0]["NextAttempt"].clone();
     c.ok("QueueKick", json!([1, "relay"])).await;
@@ -86,22 +160,42 @@ async fn queue_functions() {
     assert_ne!(after[0]["NextAttempt"], before);
     // id 0 kicks every message, clearing the transport.
     c.ok("QueueKick", json!([0, ""])).await;
-    assert!(c.ok("QueueList", json!([])).await.as_array().unwrap().iter().all(|m| m["Transport"] == ""));
+    assert!(
+        c.ok("QueueList", json!([]))
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["Transport"] == "")
+    );
 
     // QueueDrop.
     assert_eq!(
         c.err("QueueDrop", json!([99])).await,
-        ("user:error".into(), "drop message from queue: message not found".into())
+        (
+            "user:error".into(),
+            "drop message from queue: message not found".into()
+        )
     );
     c.ok("QueueDrop", json!([2])).await;
     assert_eq!(c.ok("QueueSize", json!([])).await, json!(2));
-    assert!(s.app.store.queue_data.get(2u64.to_be_bytes()).unwrap().is_none());
+    assert!(
+        s.app
+            .store
+            .queue_data
+            .get(2u64.to_be_bytes())
+            .unwrap()
+            .is_none()
+    );
     c.ok("QueueDrop", json!([-1])).await;
     assert_eq!(c.ok("QueueSize", json!([])).await, json!(0));
     assert_eq!(c.ok("QueueList", json!([])).await, json!([]));
     assert_eq!(
         c.err("QueueDrop", json!([0])).await,
-        ("user:error".into(), "drop message from queue: message not found".into())
+        (
+            "user:error".into(),
+            "drop message from queue: message not found".into()
+        )
     );
 }
 
@@ -112,7 +206,10 @@ async fn log_levels_transports_updates() {
     assert_eq!(c.ok("LogLevels", json!([])).await, json!({"": "info"}));
     c.ok("LogLevelSet", json!(["server::store", "debug"])).await;
     c.ok("LogLevelSet", json!(["", "warn"])).await;
-    assert_eq!(c.ok("LogLevels", json!([])).await, json!({"": "warn", "server::store": "debug"}));
+    assert_eq!(
+        c.ok("LogLevels", json!([])).await,
+        json!({"": "warn", "server::store": "debug"})
+    );
     assert_eq!(
         c.err("LogLevelSet", json!(["x", "loud"])).await,
         ("user:error".into(), "lookup level: unknown".into())
@@ -121,7 +218,10 @@ async fn log_levels_transports_updates() {
     assert_eq!(c.ok("LogLevels", json!([])).await, json!({"": "warn"}));
     assert_eq!(
         c.err("LogLevelRemove", json!([""])).await,
-        ("user:error".into(), "cannot remove default log level".into())
+        (
+            "user:error".into(),
+            "cannot remove default log level".into()
+        )
     );
     assert_eq!(c.ok("CheckUpdatesEnabled", json!([])).await, json!(false));
     assert_eq!(
@@ -161,7 +261,10 @@ async fn webserver_config() {
     // Optimistic concurrency: the old config must match.
     assert_eq!(
         c.err("WebserverConfigSave", json!([empty, new])).await,
-        ("user:error".into(), "comparing old/current config: config has changed".into())
+        (
+            "user:error".into(),
+            "comparing old/current config: config has changed".into()
+        )
     );
     // Validation errors.
     let bad = |h: serde_json::Value| json!({"WebDomainRedirects": [], "WebHandlers": [h]});
@@ -171,31 +274,67 @@ async fn webserver_config() {
     assert_eq!(e, ("user:error".into(), "saving webserver config: writing domains.conf: webhandler www.example.org /x: path regexp must start with a ^".into()));
     let mut h = handler.clone();
     h["PathRegexp"] = json!("^(");
-    assert!(c.err("WebserverConfigSave", json!([want, bad(h)])).await.1.contains("compiling regexp"));
+    assert!(
+        c.err("WebserverConfigSave", json!([want, bad(h)]))
+            .await
+            .1
+            .contains("compiling regexp")
+    );
     let mut h = handler.clone();
     h["WebStatic"] = json!({"StripPrefix": "", "Root": "/tmp", "ListFiles": false, "ContinueNotFound": false, "ResponseHeaders": {}});
-    assert!(c.err("WebserverConfigSave", json!([want, bad(h)])).await.1.ends_with("must have exactly one handler, not 2"));
+    assert!(
+        c.err("WebserverConfigSave", json!([want, bad(h)]))
+            .await
+            .1
+            .ends_with("must have exactly one handler, not 2")
+    );
     let mut h = handler.clone();
     h["WebRedirect"]["BaseURL"] = json!("https://example.org/path");
-    assert!(c.err("WebserverConfigSave", json!([want, bad(h)])).await.1.ends_with("BaseURL must have empty path"));
+    assert!(
+        c.err("WebserverConfigSave", json!([want, bad(h)]))
+            .await
+            .1
+            .ends_with("BaseURL must have empty path")
+    );
     let mut h = handler.clone();
     h["WebRedirect"]["StatusCode"] = json!(200);
-    assert!(c.err("WebserverConfigSave", json!([want, bad(h)])).await.1.ends_with("invalid redirect status code 200"));
+    assert!(
+        c.err("WebserverConfigSave", json!([want, bad(h)]))
+            .await
+            .1
+            .ends_with("invalid redirect status code 200")
+    );
     let mut h = handler.clone();
     h["WebRedirect"] = json!(null);
     h["WebForward"] = json!({"StripPath": false, "URL": "not a url", "ResponseHeaders": {}});
-    assert!(c.err("WebserverConfigSave", json!([want, bad(h)])).await.1.contains("webforward www.example.org ^/: parsing url not a url"));
+    assert!(
+        c.err("WebserverConfigSave", json!([want, bad(h)]))
+            .await
+            .1
+            .contains("webforward www.example.org ^/: parsing url not a url")
+    );
     let dup = json!({"WebDomainRedirects": [["a.example", "b.example"], ["a.example", "c.example"]], "WebHandlers": []});
     assert_eq!(
         c.err("WebserverConfigSave", json!([want, dup])).await,
-        ("user:error".into(), "checking redirect a.example: already present".into())
+        (
+            "user:error".into(),
+            "checking redirect a.example: already present".into()
+        )
     );
     let selfr = json!({"WebDomainRedirects": [["a.example", "A.example"]], "WebHandlers": []});
-    assert!(c.err("WebserverConfigSave", json!([want, selfr])).await.1.ends_with("will not redirect domain a.example to itself"));
+    assert!(
+        c.err("WebserverConfigSave", json!([want, selfr]))
+            .await
+            .1
+            .ends_with("will not redirect domain a.example to itself")
+    );
     // Unknown struct fields are refused by the runtime.
     let mut h = handler.clone();
     h["Bogus"] = json!(1);
-    assert_eq!(c.err("WebserverConfigSave", json!([want, bad(h)])).await.0, "sherpa:badParams");
+    assert_eq!(
+        c.err("WebserverConfigSave", json!([want, bad(h)])).await.0,
+        "sherpa:badParams"
+    );
     // Nothing changed by the failures.
     assert_eq!(c.ok("WebserverConfig", json!([])).await, want);
 }
@@ -217,11 +356,19 @@ async fn envelope_errors_and_oversized_bodies() {
     let r = c.raw("ParseDomain", &big, &[]).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["error"]["code"], "sherpa:badRequest");
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("too large"));
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("too large")
+    );
     let plain = reqwest::Client::new()
         .post(s.url("/admin/api/Domains"))
         .header("content-type", "text/plain")
-        .header("cookie", format!("webadminsession=\"{} \"", c.session.as_ref().unwrap()))
+        .header(
+            "cookie",
+            format!("webadminsession=\"{} \"", c.session.as_ref().unwrap()),
+        )
         .header("x-mox-csrf", c.csrf.as_ref().unwrap())
         .body(r#"{"params":[]}"#)
         .send()

@@ -11,7 +11,10 @@ use common::{TEST_CONFIG, TestServer, bin};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/tests/fixtures/import/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// Runs the CLI on `data`; returns (success, stdout + stderr).
@@ -20,11 +23,20 @@ fn cli(data: &Path, args: &[&str]) -> (bool, String) {
     std::fs::create_dir_all(data).unwrap();
     std::fs::write(&cfg, TEST_CONFIG).unwrap();
     let out = Command::new(bin())
-        .args(["--data", data.to_str().unwrap(), "--config", cfg.to_str().unwrap()])
+        .args([
+            "--data",
+            data.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ])
         .args(args)
         .output()
         .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.success(), text)
 }
 
@@ -43,15 +55,32 @@ async fn dmarc_reports_import_and_queries() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     // A malformed file makes the whole import fail, with the file named, and stores nothing.
-    let (ok, out) = cli(data, &["import", "dmarc", &fixture("dmarc-google.xml"), &fixture("dmarc-malformed.xml")]);
+    let (ok, out) = cli(
+        data,
+        &[
+            "import",
+            "dmarc",
+            &fixture("dmarc-google.xml"),
+            &fixture("dmarc-malformed.xml"),
+        ],
+    );
     assert!(!ok);
     assert!(out.contains("dmarc-malformed.xml"), "{out}");
     let (ok, out) = cli(
         data,
-        &["import", "dmarc", &fixture("dmarc-google.xml"), &fixture("dmarc-google.xml.gz"), &fixture("dmarc-yahoo.xml")],
+        &[
+            "import",
+            "dmarc",
+            &fixture("dmarc-google.xml"),
+            &fixture("dmarc-google.xml.gz"),
+            &fixture("dmarc-yahoo.xml"),
+        ],
     );
     assert!(ok, "{out}");
-    assert!(out.contains("imported 3 DMARC reports (IDs 1..=3)"), "{out}");
+    assert!(
+        out.contains("imported 3 DMARC reports (IDs 1..=3)"),
+        "{out}"
+    );
     let (ok, out) = cli(data, &["import", "dmarc", &fixture("dmarc-reports.zip")]);
     assert!(ok, "{out}");
     let zip_count = parsed_dmarc("dmarc-reports.zip").len();
@@ -62,18 +91,42 @@ async fn dmarc_reports_import_and_queries() {
     // By ID: exactly the parsed report with its assigned ID.
     let mut google = parsed_dmarc("dmarc-google.xml").remove(0);
     google["ID"] = json!(1);
-    assert_eq!(c.ok("DMARCReportID", json!(["example.org", 1])).await, google);
+    assert_eq!(
+        c.ok("DMARCReportID", json!(["example.org", 1])).await,
+        google
+    );
     let mut google2 = google.clone();
     google2["ID"] = json!(2);
-    assert_eq!(c.ok("DMARCReportID", json!(["example.org", 2])).await, google2);
-    let absent = ("user:error".to_string(), "fetching dmarc aggregate report from database: absent".to_string());
-    assert_eq!(c.err("DMARCReportID", json!(["example.com", 1])).await, absent, "domain must match");
-    assert_eq!(c.err("DMARCReportID", json!(["example.org", 999])).await, absent);
-    assert_eq!(c.err("DMARCReportID", json!(["example.org", "1"])).await.0, "sherpa:badParams");
+    assert_eq!(
+        c.ok("DMARCReportID", json!(["example.org", 2])).await,
+        google2
+    );
+    let absent = (
+        "user:error".to_string(),
+        "fetching dmarc aggregate report from database: absent".to_string(),
+    );
+    assert_eq!(
+        c.err("DMARCReportID", json!(["example.com", 1])).await,
+        absent,
+        "domain must match"
+    );
+    assert_eq!(
+        c.err("DMARCReportID", json!(["example.org", 999])).await,
+        absent
+    );
+    assert_eq!(
+        c.err("DMARCReportID", json!(["example.org", "1"])).await.0,
+        "sherpa:badParams"
+    );
 
     // Every imported report with its ID, in import order.
     let mut imported = Vec::new();
-    for f in ["dmarc-google.xml", "dmarc-google.xml.gz", "dmarc-yahoo.xml", "dmarc-reports.zip"] {
+    for f in [
+        "dmarc-google.xml",
+        "dmarc-google.xml.gz",
+        "dmarc-yahoo.xml",
+        "dmarc-reports.zip",
+    ] {
         for mut r in parsed_dmarc(f) {
             r["ID"] = json!(imported.len() + 1);
             imported.push(r);
@@ -93,19 +146,54 @@ async fn dmarc_reports_import_and_queries() {
         .collect();
     want.sort_by(|a, b| {
         let end = |r: &Value| r["ReportMetadata"]["DateRange"]["End"].as_i64().unwrap();
-        end(b).cmp(&end(a)).then(a["Domain"].as_str().cmp(&b["Domain"].as_str()))
+        end(b)
+            .cmp(&end(a))
+            .then(a["Domain"].as_str().cmp(&b["Domain"].as_str()))
     });
-    assert!(want.len() >= 2 && want.iter().all(|r| r["ReportMetadata"]["ReportID"] == google["ReportMetadata"]["ReportID"]));
+    assert!(
+        want.len() >= 2
+            && want
+                .iter()
+                .all(|r| r["ReportMetadata"]["ReportID"] == google["ReportMetadata"]["ReportID"])
+    );
     let day1 = json!(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", ""]);
     let reports = c.ok("DMARCReports", day1.clone()).await;
     assert_eq!(reports, json!(want));
     // A period inside the report's range includes it (reports overlapping the period).
-    let inner = c.ok("DMARCReports", json!(["2024-01-01T12:00:00Z", "2024-01-01T13:00:00.000Z", "example.org"])).await;
+    let inner = c
+        .ok(
+            "DMARCReports",
+            json!([
+                "2024-01-01T12:00:00Z",
+                "2024-01-01T13:00:00.000Z",
+                "example.org"
+            ]),
+        )
+        .await;
     assert_eq!(inner, json!(want));
     // Domain filter is an exact match on the stored domain.
-    assert_eq!(c.ok("DMARCReports", json!(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "example.com"])).await, json!([]));
+    assert_eq!(
+        c.ok(
+            "DMARCReports",
+            json!([
+                "2024-01-01T00:00:00Z",
+                "2024-01-02T00:00:00Z",
+                "example.com"
+            ])
+        )
+        .await,
+        json!([])
+    );
     // Malformed dates are refused by the runtime.
-    assert_eq!(c.err("DMARCReports", json!(["2024-01-01", "2024-01-02T00:00:00Z", ""])).await.0, "sherpa:badParams");
+    assert_eq!(
+        c.err(
+            "DMARCReports",
+            json!(["2024-01-01", "2024-01-02T00:00:00Z", ""])
+        )
+        .await
+        .0,
+        "sherpa:badParams"
+    );
 
     // Summaries over the Google reports (12 none/pass, 3 reject/fail, 5 none/fail with a
     // mailing_list override, each k times).
@@ -118,21 +206,50 @@ async fn dmarc_reports_import_and_queries() {
         }])
     );
     // All reports, newest end first, then by domain.
-    let all = c.ok("DMARCReports", json!(["2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z", ""])).await;
+    let all = c
+        .ok(
+            "DMARCReports",
+            json!(["2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z", ""]),
+        )
+        .await;
     let all = all.as_array().unwrap();
     assert_eq!(all.len(), 3 + zip_count);
     for w in all.windows(2) {
-        let (a, b) = (&w[0]["ReportMetadata"]["DateRange"]["End"], &w[1]["ReportMetadata"]["DateRange"]["End"]);
+        let (a, b) = (
+            &w[0]["ReportMetadata"]["DateRange"]["End"],
+            &w[1]["ReportMetadata"]["DateRange"]["End"],
+        );
         assert!(a.as_i64() >= b.as_i64());
     }
-    let sums = c.ok("DMARCSummaries", json!(["2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z", ""])).await;
-    let total: i64 = sums.as_array().unwrap().iter().map(|s| s["Total"].as_i64().unwrap()).sum();
+    let sums = c
+        .ok(
+            "DMARCSummaries",
+            json!(["2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z", ""]),
+        )
+        .await;
+    let total: i64 = sums
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Total"].as_i64().unwrap())
+        .sum();
     let expect: i64 = all
         .iter()
-        .flat_map(|r| r["Records"].as_array().unwrap().iter().map(|x| x["Row"]["Count"].as_i64().unwrap()))
+        .flat_map(|r| {
+            r["Records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["Row"]["Count"].as_i64().unwrap())
+        })
         .sum();
     assert_eq!(total, expect);
-    let names: Vec<&str> = sums.as_array().unwrap().iter().map(|s| s["Domain"].as_str().unwrap()).collect();
+    let names: Vec<&str> = sums
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Domain"].as_str().unwrap())
+        .collect();
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted);
@@ -142,11 +259,25 @@ async fn dmarc_reports_import_and_queries() {
 async fn tls_reports_import_and_queries() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let (ok, out) = cli(data, &["import", "tlsrpt", &fixture("tlsrpt-google.json"), &fixture("tlsrpt-malformed.json")]);
+    let (ok, out) = cli(
+        data,
+        &[
+            "import",
+            "tlsrpt",
+            &fixture("tlsrpt-google.json"),
+            &fixture("tlsrpt-malformed.json"),
+        ],
+    );
     assert!(!ok && out.contains("tlsrpt-malformed.json"), "{out}");
     let (ok, out) = cli(
         data,
-        &["import", "tlsrpt", &fixture("tlsrpt-google.json"), &fixture("tlsrpt-google.json.gz"), &fixture("tlsrpt-microsoft.json")],
+        &[
+            "import",
+            "tlsrpt",
+            &fixture("tlsrpt-google.json"),
+            &fixture("tlsrpt-google.json.gz"),
+            &fixture("tlsrpt-microsoft.json"),
+        ],
     );
     assert!(ok, "{out}");
     let s = TestServer::start_in(data, TEST_CONFIG);
@@ -154,14 +285,19 @@ async fn tls_reports_import_and_queries() {
 
     let bytes = std::fs::read(fixture("tlsrpt-google.json")).unwrap();
     let parsed = server::import::tls_reports("g", &bytes).unwrap();
-    let host = server::dns::parse_domain("mail.example.org").unwrap().to_api();
+    let host = server::dns::parse_domain("mail.example.org")
+        .unwrap()
+        .to_api();
     let mut want = serde_json::to_value(parsed[0].record(&host)).unwrap();
     want["ID"] = json!(1);
     let domain = want["Domain"].as_str().unwrap().to_string();
     assert_eq!(c.ok("TLSReportID", json!([domain, 1])).await, want);
     assert_eq!(
         c.err("TLSReportID", json!(["other.example", 1])).await,
-        ("user:error".into(), "fetching tls report from database: absent".into())
+        (
+            "user:error".into(),
+            "fetching tls report from database: absent".into()
+        )
     );
 
     let period = json!(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", domain]);
@@ -169,17 +305,29 @@ async fn tls_reports_import_and_queries() {
     let mut want2 = want.clone();
     want2["ID"] = json!(2);
     assert_eq!(reports, json!([want, want2]));
-    assert!(c.err("TLSReports", json!(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "a_b"])).await.1.starts_with("parsing domain \"a_b\": "));
+    assert!(
+        c.err(
+            "TLSReports",
+            json!(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "a_b"])
+        )
+        .await
+        .1
+        .starts_with("parsing domain \"a_b\": ")
+    );
 
     // Summary: computed from the fixture's policies.
     let (mut succ, mut fail) = (0i64, 0i64);
     let mut kinds = serde_json::Map::new();
     for p in want["Report"]["Policies"].as_array().unwrap() {
-        succ += p["Summary"]["TotalSuccessfulSessionCount"].as_i64().unwrap() * 2;
+        succ += p["Summary"]["TotalSuccessfulSessionCount"]
+            .as_i64()
+            .unwrap()
+            * 2;
         fail += p["Summary"]["TotalFailureSessionCount"].as_i64().unwrap() * 2;
         for d in p["FailureDetails"].as_array().unwrap() {
             let k = d["ResultType"].as_str().unwrap().to_string();
-            let n = kinds.get(&k).and_then(Value::as_i64).unwrap_or(0) + d["FailedSessionCount"].as_i64().unwrap() * 2;
+            let n = kinds.get(&k).and_then(Value::as_i64).unwrap_or(0)
+                + d["FailedSessionCount"].as_i64().unwrap() * 2;
             kinds.insert(k, json!(n));
         }
     }
@@ -188,14 +336,26 @@ async fn tls_reports_import_and_queries() {
         sums,
         json!([{"PolicyDomain": {"ASCII": domain, "Unicode": ""}, "Success": succ, "Failure": fail, "ResultTypeCounts": kinds}])
     );
-    assert!(c.err("TLSRPTSummaries", json!(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "a_b"])).await.1.starts_with("parsing policy domain: "));
+    assert!(
+        c.err(
+            "TLSRPTSummaries",
+            json!(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "a_b"])
+        )
+        .await
+        .1
+        .starts_with("parsing policy domain: ")
+    );
 }
 
 #[tokio::test]
 async fn evaluations_results_policies_and_suppress_lists() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    for (kind, f) in [("evaluations", "evaluations.json"), ("tlsresults", "tlsresults.json"), ("mtasts", "mtasts.json")] {
+    for (kind, f) in [
+        ("evaluations", "evaluations.json"),
+        ("tlsresults", "tlsresults.json"),
+        ("mtasts", "mtasts.json"),
+    ] {
         let (ok, out) = cli(data, &["import", kind, &fixture(f)]);
         assert!(ok, "{kind}: {out}");
     }
@@ -206,61 +366,147 @@ async fn evaluations_results_policies_and_suppress_lists() {
     let c = s.client().await;
 
     // Evaluations.
-    let evals: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(fixture("evaluations.json")).unwrap()).unwrap();
+    let evals: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(fixture("evaluations.json")).unwrap())
+            .unwrap();
     let stats = c.ok("DMARCEvaluationStats", json!([])).await;
-    let n_org = evals.iter().filter(|e| e["PolicyDomain"] == "example.org").count();
+    let n_org = evals
+        .iter()
+        .filter(|e| e["PolicyDomain"] == "example.org")
+        .count();
     assert_eq!(stats["example.org"]["Count"], json!(n_org));
-    assert_eq!(stats["example.org"]["Domain"], json!({"ASCII": "example.org", "Unicode": ""}));
+    assert_eq!(
+        stats["example.org"]["Domain"],
+        json!({"ASCII": "example.org", "Unicode": ""})
+    );
     let (d, list) = {
         let r = c.ok("DMARCEvaluationsDomain", json!(["example.org"])).await;
         (r[0].clone(), r[1].clone())
     };
     assert_eq!(d, json!({"ASCII": "example.org", "Unicode": ""}));
     assert_eq!(list.as_array().unwrap().len(), n_org);
-    let times: Vec<String> = list.as_array().unwrap().iter().map(|e| e["Evaluated"].as_str().unwrap().to_string()).collect();
-    let parsed: Vec<chrono::DateTime<chrono::FixedOffset>> = times.iter().map(|t| chrono::DateTime::parse_from_rfc3339(t).unwrap()).collect();
-    assert!(parsed.windows(2).all(|w| w[0] <= w[1]), "sorted by Evaluated");
-    assert_eq!(c.err("DMARCEvaluationsDomain", json!(["a_b"])).await.0, "user:error");
-    assert_eq!(c.err("DMARCEvaluationsDomain", json!([""])).await, ("user:error".into(), "parsing domain: empty domain".into()));
+    let times: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["Evaluated"].as_str().unwrap().to_string())
+        .collect();
+    let parsed: Vec<chrono::DateTime<chrono::FixedOffset>> = times
+        .iter()
+        .map(|t| chrono::DateTime::parse_from_rfc3339(t).unwrap())
+        .collect();
+    assert!(
+        parsed.windows(2).all(|w| w[0] <= w[1]),
+        "sorted by Evaluated"
+    );
+    assert_eq!(
+        c.err("DMARCEvaluationsDomain", json!(["a_b"])).await.0,
+        "user:error"
+    );
+    assert_eq!(
+        c.err("DMARCEvaluationsDomain", json!([""])).await,
+        ("user:error".into(), "parsing domain: empty domain".into())
+    );
     c.ok("DMARCRemoveEvaluations", json!(["example.org"])).await;
-    assert_eq!(c.ok("DMARCEvaluationsDomain", json!(["example.org"])).await[1], json!([]));
-    assert!(c.ok("DMARCEvaluationStats", json!([])).await.get("example.org").is_none());
+    assert_eq!(
+        c.ok("DMARCEvaluationsDomain", json!(["example.org"])).await[1],
+        json!([])
+    );
+    assert!(
+        c.ok("DMARCEvaluationStats", json!([]))
+            .await
+            .get("example.org")
+            .is_none()
+    );
 
     // TLS results.
     let results = c.ok("TLSRPTResults", json!([])).await;
-    let file: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(fixture("tlsresults.json")).unwrap()).unwrap();
+    let file: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(fixture("tlsresults.json")).unwrap())
+            .unwrap();
     assert_eq!(results.as_array().unwrap().len(), file.len());
     let first = &results[0];
     let pd = first["PolicyDomain"].as_str().unwrap().to_string();
     let r = c.ok("TLSRPTResultsDomain", json!([false, pd])).await;
-    assert!(r[1].as_array().unwrap().iter().all(|x| x["PolicyDomain"] == json!(pd)));
+    assert!(
+        r[1].as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["PolicyDomain"] == json!(pd))
+    );
     assert!(!r[1].as_array().unwrap().is_empty());
     c.ok("TLSRPTRemoveResults", json!([false, pd, ""])).await;
-    assert_eq!(c.ok("TLSRPTResultsDomain", json!([false, pd])).await[1], json!([]));
-    assert_eq!(c.err("TLSRPTResultsDomain", json!([true, "a_b"])).await.0, "user:error");
+    assert_eq!(
+        c.ok("TLSRPTResultsDomain", json!([false, pd])).await[1],
+        json!([])
+    );
+    assert_eq!(
+        c.err("TLSRPTResultsDomain", json!([true, "a_b"])).await.0,
+        "user:error"
+    );
 
     // MTA-STS policies: sorted by LastUse descending.
     let pol = c.ok("MTASTSPolicies", json!([])).await;
-    let file: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(fixture("mtasts.json")).unwrap()).unwrap();
+    let file: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(fixture("mtasts.json")).unwrap()).unwrap();
     assert_eq!(pol.as_array().unwrap().len(), file.len());
-    assert_eq!(pol[0]["Domain"], file.iter().max_by_key(|p| p["LastUse"].as_str().unwrap().to_string()).unwrap()["Domain"]);
+    assert_eq!(
+        pol[0]["Domain"],
+        file.iter()
+            .max_by_key(|p| p["LastUse"].as_str().unwrap().to_string())
+            .unwrap()["Domain"]
+    );
 
     // Suppress lists (DMARC and TLSRPT behave the same).
     for (add, list, remove, extend) in [
-        ("DMARCSuppressAdd", "DMARCSuppressList", "DMARCSuppressRemove", "DMARCSuppressExtend"),
-        ("TLSRPTSuppressAdd", "TLSRPTSuppressList", "TLSRPTSuppressRemove", "TLSRPTSuppressExtend"),
+        (
+            "DMARCSuppressAdd",
+            "DMARCSuppressList",
+            "DMARCSuppressRemove",
+            "DMARCSuppressExtend",
+        ),
+        (
+            "TLSRPTSuppressAdd",
+            "TLSRPTSuppressList",
+            "TLSRPTSuppressRemove",
+            "TLSRPTSuppressExtend",
+        ),
     ] {
-        c.ok(add, json!(["Reports@Example.NET", "2030-01-01T00:00:00Z", "noisy"])).await;
-        c.ok(add, json!(["other@example.net", "2031-01-01T00:00:00+01:00", ""])).await;
+        c.ok(
+            add,
+            json!(["Reports@Example.NET", "2030-01-01T00:00:00Z", "noisy"]),
+        )
+        .await;
+        c.ok(
+            add,
+            json!(["other@example.net", "2031-01-01T00:00:00+01:00", ""]),
+        )
+        .await;
         assert_eq!(
-            c.err(add, json!(["Reports@example.net", "2030-01-01T00:00:00Z", ""])).await,
-            ("user:error".into(), "adding address to suppresslist: not unique: field \"ReportingAddress\"".into())
+            c.err(
+                add,
+                json!(["Reports@example.net", "2030-01-01T00:00:00Z", ""])
+            )
+            .await,
+            (
+                "user:error".into(),
+                "adding address to suppresslist: not unique: field \"ReportingAddress\"".into()
+            )
         );
         assert_eq!(
-            c.err(add, json!(["x@example.net", "0001-01-01T00:00:00Z", ""])).await,
-            ("user:error".into(), "adding address to suppresslist: must be nonzero: field \"Until\"".into())
+            c.err(add, json!(["x@example.net", "0001-01-01T00:00:00Z", ""]))
+                .await,
+            (
+                "user:error".into(),
+                "adding address to suppresslist: must be nonzero: field \"Until\"".into()
+            )
         );
-        assert!(c.err(add, json!(["bad", "2030-01-01T00:00:00Z", ""])).await.1.starts_with("parsing reporting address: "));
+        assert!(
+            c.err(add, json!(["bad", "2030-01-01T00:00:00Z", ""]))
+                .await
+                .1
+                .starts_with("parsing reporting address: ")
+        );
         let l = c.ok(list, json!([])).await;
         assert_eq!(l.as_array().unwrap().len(), 2);
         assert_eq!(l[0]["ID"], 2, "newest first");
@@ -268,15 +514,24 @@ async fn evaluations_results_policies_and_suppress_lists() {
         assert_eq!(l[1]["ReportingAddress"], "Reports@example.net");
         assert_eq!(l[1]["Comment"], "noisy");
         c.ok(extend, json!([1, "2032-02-02T00:00:00Z"])).await;
-        assert_eq!(c.ok(list, json!([])).await[1]["Until"], "2032-02-02T00:00:00Z");
+        assert_eq!(
+            c.ok(list, json!([])).await[1]["Until"],
+            "2032-02-02T00:00:00Z"
+        );
         assert_eq!(
             c.err(extend, json!([99, "2032-02-02T00:00:00Z"])).await,
-            ("user:error".into(), "updating reporting address in suppresslist: absent".into())
+            (
+                "user:error".into(),
+                "updating reporting address in suppresslist: absent".into()
+            )
         );
         c.ok(remove, json!([1])).await;
         assert_eq!(
             c.err(remove, json!([1])).await,
-            ("user:error".into(), "removing reporting address from suppresslist: absent".into())
+            (
+                "user:error".into(),
+                "removing reporting address from suppresslist: absent".into()
+            )
         );
         assert_eq!(c.ok(list, json!([])).await.as_array().unwrap().len(), 1);
     }

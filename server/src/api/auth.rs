@@ -28,7 +28,12 @@ impl App {
         Ok(token)
     }
 
-    pub async fn login(&self, ctx: &Ctx, login_token: String, password: String) -> Result<CSRFToken, Error> {
+    pub async fn login(
+        &self,
+        ctx: &Ctx,
+        login_token: String,
+        password: String,
+    ) -> Result<CSRFToken, Error> {
         if ctx.login_cookie.as_deref() != Some(login_token.as_str()) || login_token.is_empty() {
             return Err(Error::user("missing login token"));
         }

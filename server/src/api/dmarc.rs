@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use sherpa_admin::api::{DMARCSummary, Domain, DomainFeedback, Evaluation, EvaluationStat, SuppressAddress};
+use sherpa_admin::api::{
+    DMARCSummary, Domain, DomainFeedback, Evaluation, EvaluationStat, SuppressAddress,
+};
 use sherpa_admin::runtime::{Error, Timestamp};
 
 use crate::app::{App, server_err, user_err};
@@ -43,7 +45,12 @@ impl App {
         }
     }
 
-    pub async fn dmarc_reports(&self, start: Timestamp, end: Timestamp, domain: String) -> Result<Vec<DomainFeedback>, Error> {
+    pub async fn dmarc_reports(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        domain: String,
+    ) -> Result<Vec<DomainFeedback>, Error> {
         const P: &str = "fetching dmarc aggregate reports from database";
         let hits = reports::scan(&self.store, "dmarc_by_end", secs(&start), secs(&end))
             .map_err(|e| server_err(P, e))?;
@@ -70,7 +77,11 @@ impl App {
         Ok(out)
     }
 
-    pub async fn dmarc_report_id(&self, domain: String, report_id: i64) -> Result<DomainFeedback, Error> {
+    pub async fn dmarc_report_id(
+        &self,
+        domain: String,
+        report_id: i64,
+    ) -> Result<DomainFeedback, Error> {
         const P: &str = "fetching dmarc aggregate report from database";
         let r = if report_id > 0 {
             self.store
@@ -85,7 +96,12 @@ impl App {
         }
     }
 
-    pub async fn dmarc_summaries(&self, start: Timestamp, end: Timestamp, domain: String) -> Result<Vec<DMARCSummary>, Error> {
+    pub async fn dmarc_summaries(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        domain: String,
+    ) -> Result<Vec<DMARCSummary>, Error> {
         let hits = reports::scan(&self.store, "dmarc_by_end", secs(&start), secs(&end))
             .map_err(|e| server_err("fetching dmarc aggregate reports from database", e))?;
         let mut agg: BTreeMap<String, ([i64; 6], BTreeMap<String, i64>)> = BTreeMap::new();
@@ -122,10 +138,12 @@ impl App {
         let mut out: BTreeMap<String, EvaluationStat> = BTreeMap::new();
         for kv in self.store.dmarc_evals.iter() {
             let (k, v) = kv.map_err(|e| server_err(P, e))?;
-            let e: Evaluation = crate::store::decode("dmarc_evals", &k, &v).map_err(|e| server_err(P, e))?;
+            let e: Evaluation =
+                crate::store::decode("dmarc_evals", &k, &v).map_err(|e| server_err(P, e))?;
             if !out.contains_key(&e.policy_domain) {
-                let d = dns::parse_domain(&e.policy_domain)
-                    .map_err(|err| server_err(&format!("parsing domain {:?}", e.policy_domain), err))?;
+                let d = dns::parse_domain(&e.policy_domain).map_err(|err| {
+                    server_err(&format!("parsing domain {:?}", e.policy_domain), err)
+                })?;
                 out.insert(
                     e.policy_domain.clone(),
                     EvaluationStat {
@@ -146,7 +164,10 @@ impl App {
         Ok(out)
     }
 
-    pub async fn dmarc_evaluations_domain(&self, domain: String) -> Result<(Domain, Vec<Evaluation>), Error> {
+    pub async fn dmarc_evaluations_domain(
+        &self,
+        domain: String,
+    ) -> Result<(Domain, Vec<Evaluation>), Error> {
         let d = parse_eval_domain(&domain)?;
         let mut evals = reports::evaluations_of(&self.store, d.name())
             .map_err(|e| server_err("get evaluations for domain", e))?;
@@ -161,7 +182,12 @@ impl App {
         self.flush().await
     }
 
-    pub async fn dmarc_suppress_add(&self, reporting_address: String, until: Timestamp, comment: String) -> Result<(), Error> {
+    pub async fn dmarc_suppress_add(
+        &self,
+        reporting_address: String,
+        until: Timestamp,
+        comment: String,
+    ) -> Result<(), Error> {
         let addr = dns::parse_address(&reporting_address)
             .map_err(|e| user_err("parsing reporting address", e))?;
         let rec = SuppressAddress {
@@ -185,7 +211,11 @@ impl App {
 
     pub async fn dmarc_suppress_remove(&self, id: i64) -> Result<(), Error> {
         const P: &str = "removing reporting address from suppresslist";
-        if !self.dmarc_suppress().remove(id).map_err(|e| store_err(P, e))? {
+        if !self
+            .dmarc_suppress()
+            .remove(id)
+            .map_err(|e| store_err(P, e))?
+        {
             return Err(Error::user(format!("{P}: absent")));
         }
         self.flush().await
@@ -193,7 +223,11 @@ impl App {
 
     pub async fn dmarc_suppress_extend(&self, id: i64, until: Timestamp) -> Result<(), Error> {
         const P: &str = "updating reporting address in suppresslist";
-        if !self.dmarc_suppress().extend(id, until).map_err(|e| store_err(P, e))? {
+        if !self
+            .dmarc_suppress()
+            .extend(id, until)
+            .map_err(|e| store_err(P, e))?
+        {
             return Err(Error::user(format!("{P}: absent")));
         }
         self.flush().await

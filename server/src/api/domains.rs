@@ -43,7 +43,10 @@ impl App {
             .to_api())
     }
 
-    pub async fn domain_localparts(&self, domain: String) -> Result<BTreeMap<String, String>, Error> {
+    pub async fn domain_localparts(
+        &self,
+        domain: String,
+    ) -> Result<BTreeMap<String, String>, Error> {
         let d = dns::parse_domain(&domain).map_err(|e| user_err("parsing domain", e))?;
         let cfg = self.config();
         if !cfg.dynamic.domains.contains_key(d.name()) {
@@ -69,7 +72,10 @@ impl App {
         Ok(self.config().dynamic.accounts.keys().cloned().collect())
     }
 
-    pub async fn account(&self, account: String) -> Result<BTreeMap<String, serde_json::Value>, Error> {
+    pub async fn account(
+        &self,
+        account: String,
+    ) -> Result<BTreeMap<String, serde_json::Value>, Error> {
         let cfg = self.config();
         let acc = cfg
             .dynamic
@@ -91,11 +97,17 @@ impl App {
         Ok((static_path, dynamic_path, st.text.clone(), dynamic_text))
     }
 
-    pub async fn domain_add(&self, domain: String, account_name: String, localpart: String) -> Result<(), Error> {
+    pub async fn domain_add(
+        &self,
+        domain: String,
+        account_name: String,
+        localpart: String,
+    ) -> Result<(), Error> {
         let d = parse_nonempty(&domain).map_err(|e| user_err("parsing domain", e))?;
         // DESIGN.md: the localpart is checked before any work is done.
         if !localpart.is_empty() {
-            let lp = dns::parse_localpart(&localpart).map_err(|e| user_err("parsing localpart", e))?;
+            let lp =
+                dns::parse_localpart(&localpart).map_err(|e| user_err("parsing localpart", e))?;
             if lp.contains('+') {
                 return Err(Error::user(
                     "parsing localpart: localpart cannot include domain catchall separator +",
@@ -184,7 +196,9 @@ impl App {
         let name = account_name.clone();
         self.change_config(|cfg| {
             if !cfg.dynamic.accounts.contains_key(&name) {
-                return Err(dynconf::ChangeError("open account: no such account".to_string()));
+                return Err(dynconf::ChangeError(
+                    "open account: no such account".to_string(),
+                ));
             }
             store
                 .account_passwords
@@ -237,7 +251,9 @@ impl App {
         for (name, l) in &st.listeners {
             let host = match &csd {
                 Some(c) => c.clone(),
-                None if !l.hostname.is_empty() => dns::parse_domain(&l.hostname).unwrap_or_default(),
+                None if !l.hostname.is_empty() => {
+                    dns::parse_domain(&l.hostname).unwrap_or_default()
+                }
                 None => st.hostname_domain(),
             };
             let port = |p: i32, default: i32| if p == 0 { default } else { p };
@@ -265,7 +281,11 @@ impl App {
                 })
             };
             if l.submissions.enabled {
-                push("Submission (SMTP)", port(l.submissions.port, 465), "with TLS");
+                push(
+                    "Submission (SMTP)",
+                    port(l.submissions.port, 465),
+                    "with TLS",
+                );
             }
             if l.imaps.enabled {
                 push("IMAP", port(l.imaps.port, 993), "with TLS");

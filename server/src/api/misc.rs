@@ -34,27 +34,31 @@ impl App {
         Ok(webserver::view(&self.config().dynamic.web))
     }
 
-    pub async fn webserver_config_save(&self, old_conf: WebserverConfig, new_conf: WebserverConfig) -> Result<WebserverConfig, Error> {
+    pub async fn webserver_config_save(
+        &self,
+        old_conf: WebserverConfig,
+        new_conf: WebserverConfig,
+    ) -> Result<WebserverConfig, Error> {
         let web = webserver::from_new(&new_conf).map_err(Error::user)?;
         let st = &self.static_config.config;
         // Unlike mox, the "config has changed" check runs under the config lock, so two
         // concurrent saves from the same old state cannot both succeed.
         self.change_config(|cfg| {
-                if !webserver::unchanged(&cfg.dynamic.web, &old_conf) {
-                    return Err(ChangeError(
-                        "comparing old/current config: config has changed".to_string(),
-                    ));
-                }
-                let mut next = cfg.dynamic.clone();
-                next.web = web;
-                let (dynamic, index) = dynconf::finish(next, st, "saving webserver config")?;
-                Ok(Change {
-                    dynamic,
-                    index,
-                    ..Change::default()
-                })
+            if !webserver::unchanged(&cfg.dynamic.web, &old_conf) {
+                return Err(ChangeError(
+                    "comparing old/current config: config has changed".to_string(),
+                ));
+            }
+            let mut next = cfg.dynamic.clone();
+            next.web = web;
+            let (dynamic, index) = dynconf::finish(next, st, "saving webserver config")?;
+            Ok(Change {
+                dynamic,
+                index,
+                ..Change::default()
             })
-            .await?;
+        })
+        .await?;
         Ok(webserver::view(&self.config().dynamic.web))
     }
 }

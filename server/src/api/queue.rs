@@ -27,7 +27,8 @@ impl App {
         let mut msgs = Vec::with_capacity(self.store.queue_size().max(0) as usize);
         for kv in self.store.queue.iter() {
             let (k, v) = kv.map_err(|e| server_err("listing messages in queue", e))?;
-            let m: Msg = decode("queue", &k, &v).map_err(|e| server_err("listing messages in queue", e))?;
+            let m: Msg =
+                decode("queue", &k, &v).map_err(|e| server_err("listing messages in queue", e))?;
             msgs.push(m);
         }
         // Never-attempted messages first (by ID), then by last attempt, ties by ID. Keys
@@ -47,7 +48,13 @@ impl App {
 
     pub async fn queue_kick(&self, id: i64, transport: String) -> Result<(), Error> {
         const P: &str = "kick message in queue";
-        if !transport.is_empty() && !self.static_config.config.transports.contains_key(&transport) {
+        if !transport.is_empty()
+            && !self
+                .static_config
+                .config
+                .transports
+                .contains_key(&transport)
+        {
             return Err(Error::user(format!("{P}: unknown transport {transport:?}")));
         }
         let ids = self.queue_select(id).map_err(|e| server_err(P, e))?;
@@ -74,14 +81,21 @@ impl App {
     pub async fn queue_drop(&self, id: i64) -> Result<(), Error> {
         const P: &str = "drop message from queue";
         let ids = self.queue_select(id).map_err(|e| server_err(P, e))?;
-        let n = self.store.queue_remove(&ids).map_err(|e| server_err(P, e))?;
+        let n = self
+            .store
+            .queue_remove(&ids)
+            .map_err(|e| server_err(P, e))?;
         if n == 0 {
             return Err(Error::user(format!("{P}: message not found")));
         }
         self.flush().await
     }
 
-    pub async fn queue_save_require_tls(&self, id: i64, require_tls: Option<bool>) -> Result<(), Error> {
+    pub async fn queue_save_require_tls(
+        &self,
+        id: i64,
+        require_tls: Option<bool>,
+    ) -> Result<(), Error> {
         const P: &str = "update requiretls for message in queue";
         let found = if id > 0 {
             self.store

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use sherpa_admin::api::{
-    Domain, PolicyRecord, SuppressAddress, TLSReportRecord, TLSResult, TLSRPTSummary,
-    TLSRPTSuppressAddress,
+    Domain, PolicyRecord, SuppressAddress, TLSRPTSummary, TLSRPTSuppressAddress, TLSReportRecord,
+    TLSResult,
 };
 use sherpa_admin::runtime::{Error, Timestamp};
 
@@ -54,11 +54,20 @@ impl App {
             .into_iter()
             .map(|(_, p)| p)
             .collect();
-        out.sort_by(|a, b| b.last_use.cmp(&a.last_use).then_with(|| b.domain.cmp(&a.domain)));
+        out.sort_by(|a, b| {
+            b.last_use
+                .cmp(&a.last_use)
+                .then_with(|| b.domain.cmp(&a.domain))
+        });
         Ok(out)
     }
 
-    pub async fn tls_reports(&self, start: Timestamp, end: Timestamp, policy_domain: String) -> Result<Vec<TLSReportRecord>, Error> {
+    pub async fn tls_reports(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        policy_domain: String,
+    ) -> Result<Vec<TLSReportRecord>, Error> {
         const P: &str = "fetching tls reports from database";
         let filter = if policy_domain.is_empty() {
             None
@@ -92,7 +101,11 @@ impl App {
         Ok(out)
     }
 
-    pub async fn tls_report_id(&self, domain: String, report_id: i64) -> Result<TLSReportRecord, Error> {
+    pub async fn tls_report_id(
+        &self,
+        domain: String,
+        report_id: i64,
+    ) -> Result<TLSReportRecord, Error> {
         const P: &str = "fetching tls report from database";
         let r = if report_id > 0 {
             self.store
@@ -107,11 +120,17 @@ impl App {
         }
     }
 
-    pub async fn tlsrpt_summaries(&self, start: Timestamp, end: Timestamp, policy_domain: String) -> Result<Vec<TLSRPTSummary>, Error> {
+    pub async fn tlsrpt_summaries(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        policy_domain: String,
+    ) -> Result<Vec<TLSRPTSummary>, Error> {
         let filter = if policy_domain.is_empty() {
             None
         } else {
-            let d = dns::parse_domain(&policy_domain).map_err(|e| user_err("parsing policy domain", e))?;
+            let d = dns::parse_domain(&policy_domain)
+                .map_err(|e| user_err("parsing policy domain", e))?;
             Some(d.name().to_string())
         };
         let hits = reports::scan(&self.store, "tls_by_end", instant(&start), instant(&end))
@@ -130,7 +149,8 @@ impl App {
         }
         let mut out = Vec::new();
         for (d, (success, failure, kinds)) in agg {
-            let dom = dns::parse_domain(&d).map_err(|e| server_err(&format!("parsing domain {d:?}"), e))?;
+            let dom = dns::parse_domain(&d)
+                .map_err(|e| server_err(&format!("parsing domain {d:?}"), e))?;
             out.push(TLSRPTSummary {
                 policy_domain: dom.to_api(),
                 success,
@@ -139,7 +159,13 @@ impl App {
             });
         }
         out.sort_by(|a, b| {
-            let n = |d: &Domain| if d.unicode.is_empty() { d.ascii.clone() } else { d.unicode.clone() };
+            let n = |d: &Domain| {
+                if d.unicode.is_empty() {
+                    d.ascii.clone()
+                } else {
+                    d.unicode.clone()
+                }
+            };
             n(&a.policy_domain).cmp(&n(&b.policy_domain))
         });
         Ok(out)
@@ -163,7 +189,11 @@ impl App {
         Ok(out)
     }
 
-    pub async fn tlsrpt_results_domain(&self, is_rcpt_dom: bool, policy_domain: String) -> Result<(Domain, Vec<TLSResult>), Error> {
+    pub async fn tlsrpt_results_domain(
+        &self,
+        is_rcpt_dom: bool,
+        policy_domain: String,
+    ) -> Result<(Domain, Vec<TLSResult>), Error> {
         let d = parse_result_domain(&policy_domain)?;
         let name = d.name();
         let mut out: Vec<TLSResult> = self
@@ -183,23 +213,39 @@ impl App {
         if is_rcpt_dom {
             out.sort_by(|a, b| (&a.day_utc, &a.policy_domain).cmp(&(&b.day_utc, &b.policy_domain)));
         } else {
-            out.sort_by(|a, b| (&a.day_utc, &a.recipient_domain).cmp(&(&b.day_utc, &b.recipient_domain)));
+            out.sort_by(|a, b| {
+                (&a.day_utc, &a.recipient_domain).cmp(&(&b.day_utc, &b.recipient_domain))
+            });
         }
         Ok((d.to_api(), out))
     }
 
-    pub async fn tlsrpt_remove_results(&self, is_rcpt_dom: bool, domain: String, day: String) -> Result<(), Error> {
+    pub async fn tlsrpt_remove_results(
+        &self,
+        is_rcpt_dom: bool,
+        domain: String,
+        day: String,
+    ) -> Result<(), Error> {
         let d = parse_result_domain(&domain)?;
         let name = d.name().to_string();
         reports::tls_results_remove(&self.store, |r| {
-            let dom = if is_rcpt_dom { &r.recipient_domain } else { &r.policy_domain };
+            let dom = if is_rcpt_dom {
+                &r.recipient_domain
+            } else {
+                &r.policy_domain
+            };
             *dom == name && (day.is_empty() || r.day_utc == day)
         })
         .map_err(|e| server_err("removing tls results", e))?;
         self.flush().await
     }
 
-    pub async fn tlsrpt_suppress_add(&self, reporting_address: String, until: Timestamp, comment: String) -> Result<(), Error> {
+    pub async fn tlsrpt_suppress_add(
+        &self,
+        reporting_address: String,
+        until: Timestamp,
+        comment: String,
+    ) -> Result<(), Error> {
         let addr = dns::parse_address(&reporting_address)
             .map_err(|e| user_err("parsing reporting address", e))?;
         let rec = SuppressAddress {
@@ -227,7 +273,11 @@ impl App {
 
     pub async fn tlsrpt_suppress_remove(&self, id: i64) -> Result<(), Error> {
         const P: &str = "removing reporting address from suppresslist";
-        if !self.tlsrpt_suppress().remove(id).map_err(|e| store_err(P, e))? {
+        if !self
+            .tlsrpt_suppress()
+            .remove(id)
+            .map_err(|e| store_err(P, e))?
+        {
             return Err(Error::user(format!("{P}: absent")));
         }
         self.flush().await
@@ -235,7 +285,11 @@ impl App {
 
     pub async fn tlsrpt_suppress_extend(&self, id: i64, until: Timestamp) -> Result<(), Error> {
         const P: &str = "updating reporting address in suppresslist";
-        if !self.tlsrpt_suppress().extend(id, until).map_err(|e| store_err(P, e))? {
+        if !self
+            .tlsrpt_suppress()
+            .extend(id, until)
+            .map_err(|e| store_err(P, e))?
+        {
             return Err(Error::user(format!("{P}: absent")));
         }
         self.flush().await

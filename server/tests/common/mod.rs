@@ -91,7 +91,10 @@ impl TestServer {
         let h = self.handle.clone();
         // A separate thread, since the caller may itself be inside a runtime.
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(h.stop(true));
         })
         .join()
@@ -121,7 +124,10 @@ impl Drop for TestServer {
 fn set_password_hash(app: &App) {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let h = HASH.get_or_init(|| server::auth::hash_password(PASSWORD).unwrap());
-    app.store.meta.insert("admin_password", h.as_bytes()).unwrap();
+    app.store
+        .meta
+        .insert("admin_password", h.as_bytes())
+        .unwrap();
 }
 
 /// A sherpa client with mox's admin login.
@@ -142,13 +148,16 @@ pub struct Resp {
 
 impl Resp {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).map(|v| v.to_str().unwrap().to_string())
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
     }
     pub fn set_cookies(&self) -> Vec<String> {
         self.headers
@@ -199,8 +208,15 @@ impl Client {
 
     /// Calls a function; returns the parsed body (`{"result":…}` or `{"result":null,"error":…}`).
     pub async fn call(&self, function: &str, params: Value) -> Value {
-        let r = self.raw(function, &json!({ "params": params }).to_string(), &[]).await;
-        assert!(r.status == 200 || r.status == 404 || r.status == 500, "{function}: status {}: {}", r.status, r.text());
+        let r = self
+            .raw(function, &json!({ "params": params }).to_string(), &[])
+            .await;
+        assert!(
+            r.status == 200 || r.status == 404 || r.status == 500,
+            "{function}: status {}: {}",
+            r.status,
+            r.text()
+        );
         r.json()
     }
 
@@ -214,8 +230,13 @@ impl Client {
     /// Calls and expects an error; returns (code, message).
     pub async fn err(&self, function: &str, params: Value) -> (String, String) {
         let v = self.call(function, params.clone()).await;
-        let e = v.get("error").unwrap_or_else(|| panic!("{function}({params}) succeeded: {v}"));
-        (e["code"].as_str().unwrap().to_string(), e["message"].as_str().unwrap().to_string())
+        let e = v
+            .get("error")
+            .unwrap_or_else(|| panic!("{function}({params}) succeeded: {v}"));
+        (
+            e["code"].as_str().unwrap().to_string(),
+            e["message"].as_str().unwrap().to_string(),
+        )
     }
 
     /// LoginPrep + Login with mox's cookies.
@@ -236,7 +257,11 @@ impl Client {
             .into_iter()
             .find(|c| c.starts_with("webadminsession="))
             .unwrap();
-        let val = sc.split(';').next().unwrap().trim_start_matches("webadminsession=");
+        let val = sc
+            .split(';')
+            .next()
+            .unwrap()
+            .trim_start_matches("webadminsession=");
         self.session = Some(val.trim_matches('"').trim_end().to_string());
     }
 
@@ -244,8 +269,17 @@ impl Client {
     pub async fn login_prep(&self) -> (String, String) {
         let r = self.raw("LoginPrep", r#"{"params":[]}"#, &[]).await;
         let token = r.json()["result"].as_str().unwrap().to_string();
-        let sc = r.set_cookies().into_iter().find(|c| c.starts_with("webadminlogin=")).unwrap();
-        let cookie = sc.split(';').next().unwrap().trim_start_matches("webadminlogin=").to_string();
+        let sc = r
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("webadminlogin="))
+            .unwrap();
+        let cookie = sc
+            .split(';')
+            .next()
+            .unwrap()
+            .trim_start_matches("webadminlogin=")
+            .to_string();
         (token, cookie)
     }
 }
@@ -308,7 +342,10 @@ impl BinServer {
     pub fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id() as i32;
         // SAFETY-free: use the kill command to send SIGTERM to our own child.
-        Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+        Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .unwrap();
         self.child.wait().unwrap()
     }
 }
