@@ -328,6 +328,8 @@ impl Store {
         let db = sled::Config::new()
             .path(dir.join("store"))
             .flush_every_ms(None)
+            // sled's default page cache is 1 GiB; the admin server's working set is small.
+            .cache_capacity(64 << 20)
             .open()
             .map_err(|e| StoreError::Sled(format!("opening store in {}: {e}", dir.display())))?;
         let t = |name: &str| db.open_tree(name);
