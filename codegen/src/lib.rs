@@ -1,8 +1,8 @@
 //! sherpadoc → Rust/TypeScript generator library.
 //!
-//! The pipeline is `parse` → `check` → `model` → an emitter (Rust is laid out by
-//! `pretty`; `format` adds the header). Build scripts, the CLI and tests all go through
-//! the functions below, so they produce the same output and the same errors.
+//! The pipeline is `parse` → `check` → `model` → an emitter → `format`. Build scripts, the
+//! CLI and tests all go through the functions below, so they produce the same output and
+//! the same errors.
 
 pub mod check;
 pub mod emit_rust;
@@ -11,7 +11,6 @@ pub mod format;
 pub mod model;
 pub mod names;
 pub mod parse;
-pub mod pretty;
 pub mod stubs;
 
 use std::fmt;
@@ -32,6 +31,8 @@ pub enum Error {
     Model(model::ModelError),
     /// Invalid generator options.
     Options(emit_rust::OptionsError),
+    /// The emitter produced invalid Rust (a bug).
+    Format(format::FormatError),
 }
 
 impl fmt::Display for Error {
@@ -41,6 +42,7 @@ impl fmt::Display for Error {
             Error::Check(e) => e.fmt(f),
             Error::Model(e) => e.fmt(f),
             Error::Options(e) => e.fmt(f),
+            Error::Format(e) => e.fmt(f),
         }
     }
 }
@@ -71,6 +73,12 @@ impl From<emit_rust::OptionsError> for Error {
     }
 }
 
+impl From<format::FormatError> for Error {
+    fn from(e: format::FormatError) -> Self {
+        Error::Format(e)
+    }
+}
+
 /// Parses and checks a sherpadoc document and builds its model: everything up to the
 /// language-specific emitters.
 pub fn load(schema_json: &str) -> Result<Model, Error> {
@@ -97,10 +105,8 @@ pub fn generate_rust_from_model(
     source_name: &str,
     opts: &RustOptions,
 ) -> Result<String, Error> {
-    let items = emit_rust::emit(model, opts)?;
-    let mut out = format::header(source_name);
-    out.push_str(&items);
-    Ok(out)
+    let tokens = emit_rust::emit(model, opts)?;
+    Ok(format::format_file(tokens, source_name)?)
 }
 
 /// Writes `contents` to `path` unless the file already has exactly these contents, so

@@ -71,7 +71,8 @@ pub fn is_identifier(s: &str) -> bool {
 /// that allow it become raw identifiers (`type` → `r#type`), the others get a `_` suffix
 /// (`self` → `self_`), and a leading digit gets a `_` prefix (`2fa` → `_2fa`).
 ///
-/// The result is a string as it appears in source, so `r#type` keeps its prefix.
+/// The result is a string as it appears in source, so `r#type` keeps its prefix; use
+/// [`ident`] to turn it into a token.
 pub fn escape_keyword(word: &str) -> String {
     if SUFFIX_KEYWORDS.contains(&word) {
         format!("{word}_")
@@ -157,6 +158,18 @@ fn starts_word(chars: &[char], i: usize) -> bool {
     let plural = lower_len == 1 && chars[i + 1] == 's';
     let version = lower_len == 1 && chars[i + 1] == 'v' && after.is_some_and(char::is_numeric);
     !(plural || version)
+}
+
+/// A token for a name produced by this module (possibly `r#`-prefixed).
+///
+/// Names come from [`type_name`], [`snake_case`] or the constants above, so they are
+/// always valid identifiers; anything else is a bug in the caller.
+pub fn ident(name: &str) -> proc_macro2::Ident {
+    let span = proc_macro2::Span::call_site();
+    match name.strip_prefix("r#") {
+        Some(raw) => proc_macro2::Ident::new_raw(raw, span),
+        None => proc_macro2::Ident::new(name, span),
+    }
 }
 
 /// Returns `base`, or `base` with `_` appended as often as needed, so that the result is
@@ -275,6 +288,8 @@ mod tests {
 
     #[test]
     fn idents() {
+        assert_eq!(ident("r#type").to_string(), "r#type");
+        assert_eq!(ident("self_").to_string(), "self_");
         assert_eq!(unused_name("ctx", &["ctx", "ctx_"]), "ctx__");
         assert_eq!(unused_name("ctx", &["call"]), "ctx");
     }
