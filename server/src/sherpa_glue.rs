@@ -25,81 +25,10 @@ pub fn options() -> Options {
     }
 }
 
-/// Go's `mime.ParseMediaType` as far as sherpa needs it: the lower-cased media type and the
-/// `charset` parameter, or None when the value is malformed.
-fn parse_media_type(v: &str) -> Option<(String, Option<String>)> {
-    let mut parts = v.split(';');
-    let mt = parts.next()?.trim().to_ascii_lowercase();
-    let (t, s) = mt.split_once('/')?;
-    let token = |x: &str| {
-        !x.is_empty()
-            && x.chars()
-                .all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c))
-    };
-    if !token(t) || !token(s) {
-        return None;
-    }
-    let rest: Vec<&str> = parts.collect();
-    let mut charset = None;
-    let mut seen = std::collections::BTreeSet::new();
-    for (i, p) in rest.iter().enumerate() {
-        let p = p.trim();
-        if p.is_empty() {
-            // One trailing semicolon is ignored, as in Go; other empty parameters are errors.
-            if i == rest.len() - 1 {
-                continue;
-            }
-            return None;
-        }
-        let (k, val) = p.split_once('=')?;
-        let k = k.trim().to_ascii_lowercase();
-        let val = val.trim();
-        if !token(&k) {
-            return None;
-        }
-        let val = if let Some(q) = val.strip_prefix('"') {
-            q.strip_suffix('"')?.to_string()
-        } else if token(val) {
-            val.to_string()
-        } else {
-            return None;
-        };
-        if !seen.insert(k.clone()) {
-            return None;
-        }
-        if k == "charset" {
-            charset = Some(val);
-        }
-    }
-    Some((mt, charset))
-}
-
-/// Checks the request content type like Go's sherpa handler.
+/// Checks the request content type like Go's sherpa handler (the runtime's check, which
+/// follows Go's media-type parsing; a missing header counts as empty).
 pub fn check_content_type(ct: Option<&str>) -> Result<(), Error> {
-    let Some(ct) = ct.filter(|c| !c.is_empty()) else {
-        return Err(Error::bad_request("missing content-type"));
-    };
-    let Some((mt, charset)) = parse_media_type(ct) else {
-        return Err(Error::bad_request(format!(
-            "invalid content-type {}",
-            rt::gojson::quote(ct)
-        )));
-    };
-    if mt != "application/json" {
-        return Err(Error::bad_request(format!(
-            "unrecognized content-type {}, expecting \"application/json\"",
-            rt::gojson::quote(&mt)
-        )));
-    }
-    if let Some(cs) = charset
-        && !cs.eq_ignore_ascii_case("utf-8")
-    {
-        return Err(Error::bad_request(format!(
-            "unexpected charset {}, expecting \"utf-8\"",
-            rt::gojson::quote(&cs)
-        )));
-    }
-    Ok(())
+    rt::http::check_content_type(ct.unwrap_or_default().as_bytes())
 }
 
 /// Calls `function` with the request body.
