@@ -1,10 +1,13 @@
 //! How long generating takes, for build scripts that run it on every schema change, and
 //! what a call through a generated dispatcher costs on top of the implementation.
 //!
-//! - `generate_rust/api.json`: the mox admin API (72 structs, 57 functions).
-//! - `generate_rust/api.json x10`: ten renamed copies of it in one document, to see
-//!   that the cost grows linearly.
-//! - `stages/*`: parse + check + model, emitting tokens, and formatting, separately.
+//! - `generate_rust_and_ts/api.json`: what build.rs does when the mox admin API (72
+//!   structs, 57 functions) changes: the Rust bindings and the TypeScript client.
+//! - `generate_rust/api.json`: the Rust bindings alone.
+//! - `... x10`: ten renamed copies of api.json in one document, to see that the cost
+//!   grows linearly.
+//! - `stages/*`: parse + check + model, emitting tokens, formatting (syn +
+//!   prettyplease), and TypeScript, separately.
 //! - `dispatch/*`: one call through `handle` and a generated `Dispatcher`, with an
 //!   implementation that returns its input: the trivial call (`Unnamed(string) string`
 //!   of the `returns` fixture; target under 3 µs), and `Echo` of the `alltypes` fixture
@@ -15,7 +18,8 @@ use std::hint::black_box;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use sherpa_codegen::emit_ts::{self, TsOptions};
 use sherpa_codegen::parse::Section;
 use sherpa_codegen::{RustOptions, emit_rust, format, generate_rust, load};
 
@@ -84,7 +88,23 @@ fn ten_copies() -> String {
 
 fn bench_generate(c: &mut Criterion) {
     let opts = RustOptions::default();
+    let ts_opts = TsOptions::default();
     let big = ten_copies();
+    let both = |json: &str| {
+        let rust = generate_rust(black_box(json), "api.json", &opts).expect("generates Rust");
+        let ts = emit_ts::generate_from_json(black_box(json), &ts_opts).expect("generates TS");
+        (rust, ts)
+    };
+    // What build.rs does when the schema changes: the Rust bindings and the TypeScript
+    // client.
+    let mut g = c.benchmark_group("generate_rust_and_ts");
+    g.sample_size(20);
+    g.throughput(Throughput::Bytes(API_JSON.len() as u64));
+    g.bench_function("api.json", |b| b.iter(|| both(API_JSON)));
+    g.throughput(Throughput::Bytes(big.len() as u64));
+    g.bench_function("api.json x10", |b| b.iter(|| both(&big)));
+    g.finish();
+
     let mut g = c.benchmark_group("generate_rust");
     g.sample_size(20);
     g.throughput(Throughput::Bytes(API_JSON.len() as u64));
@@ -101,15 +121,21 @@ fn bench_generate(c: &mut Criterion) {
     g.sample_size(20);
     for (name, json) in [("api.json", API_JSON), ("api.json x10", big.as_str())] {
         let model = load(json).expect("schema loads");
-        let tokens = emit_rust::emit(&model, &opts).expect("emits");
         g.bench_function(format!("parse+check+model {name}"), |b| {
             b.iter(|| load(black_box(json)).expect("loads"))
         });
         g.bench_function(format!("emit {name}"), |b| {
-            b.iter(|| emit_rust::emit(black_box(&model), &opts).expect("emits"))
+            b.iter(|| emit_rust::emit_parts(black_box(&model), &opts).expect("emits"))
         });
         g.bench_function(format!("format {name}"), |b| {
-            b.iter(|| format::format_file(black_box(tokens.clone()), name).expect("formats"))
+            b.iter_batched(
+                || emit_rust::emit_parts(&model, &opts).expect("emits"),
+                |parts| format::format_parts(parts, name).expect("formats"),
+                BatchSize::LargeInput,
+            )
+        });
+        g.bench_function(format!("TypeScript {name}"), |b| {
+            b.iter(|| emit_ts::generate_from_json(black_box(json), &ts_opts).expect("generates"))
         });
     }
     g.finish();

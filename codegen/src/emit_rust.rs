@@ -7,11 +7,12 @@
 //! `Result` or `Option`), and carries item-level `allow`s for the lints that Go names
 //! trip, so that including it under `#![deny(warnings)]` and clippy stays clean.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::fmt;
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use crate::model::{
     Basic, Field, Function, IntValue, Model, NamedType, StringValue, TypeKind, TypeRef,
@@ -49,6 +50,13 @@ impl std::error::Error for OptionsError {}
 
 /// Emits the Rust bindings for `model`.
 pub fn emit(model: &Model, opts: &RustOptions) -> Result<TokenStream, OptionsError> {
+    Ok(emit_parts(model, opts)?.into_iter().collect())
+}
+
+/// [`emit`] in parts (each named type with its impls, the trait, ...), in order. Kept
+/// apart so that formatting can take them one by one: joining them into one stream
+/// would copy every token once more.
+pub fn emit_parts(model: &Model, opts: &RustOptions) -> Result<Vec<TokenStream>, OptionsError> {
     let rt: syn::Path = syn::parse_str(&opts.runtime_path).map_err(|e| {
         OptionsError(format!(
             "runtime path {:?} is not a Rust path: {e}",
@@ -77,18 +85,30 @@ pub fn emit(model: &Model, opts: &RustOptions) -> Result<TokenStream, OptionsErr
         rt: quote!(#rt),
         null_as_zero,
     };
-    let types = model.types.iter().map(|t| cx.named_type(t));
-    let api = cx.api_trait();
-    let dispatcher = cx.dispatcher();
-    let schema = cx.schema();
-    let functions = cx.function_list();
-    Ok(quote! {
-        #(#types)*
-        #api
-        #dispatcher
-        #schema
-        #functions
-    })
+    let mut parts: Vec<TokenStream> = model.types.iter().map(|t| cx.named_type(t)).collect();
+    parts.push(cx.api_trait());
+    parts.push(cx.dispatcher());
+    parts.push(cx.schema());
+    parts.push(cx.function_list());
+    Ok(parts)
+}
+
+/// A token stream for `quote!` to move into its output. `quote!` interpolates by
+/// reference, and copying a stream copies every token (an allocation per identifier);
+/// every part here is interpolated exactly once, so it can be moved instead. After
+/// that it is empty.
+struct Moved(Cell<Option<TokenStream>>);
+
+fn moved(tokens: TokenStream) -> Moved {
+    Moved(Cell::new(Some(tokens)))
+}
+
+impl ToTokens for Moved {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        if let Some(tokens) = self.0.take() {
+            out.extend(tokens);
+        }
+    }
 }
 
 /// What every emitting function needs.
@@ -131,16 +151,16 @@ impl Cx<'_> {
                 Basic::Timestamp => quote!(#rt::Timestamp),
             },
             TypeRef::Nullable(inner) => {
-                let inner = self.rust_type_boxed(inner, boxed);
+                let inner = moved(self.rust_type_boxed(inner, boxed));
                 quote!(::core::option::Option<#inner>)
             }
             TypeRef::List(_) if ty.is_bytes() => quote!(#rt::Bytes),
             TypeRef::List(inner) => {
-                let inner = self.rust_type(inner);
+                let inner = moved(self.rust_type(inner));
                 quote!(::std::vec::Vec<#inner>)
             }
             TypeRef::Map(inner) => {
-                let inner = self.rust_type(inner);
+                let inner = moved(self.rust_type(inner));
                 quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
             }
             TypeRef::Named(index) => {
@@ -168,7 +188,7 @@ impl Cx<'_> {
     fn named_type(&self, t: &NamedType) -> TokenStream {
         let rt = &self.rt;
         let name = ident(&t.rust_name);
-        let items = self.named_type_items(t);
+        let items = moved(self.named_type_items(t));
         quote! {
             #items
 
@@ -191,7 +211,7 @@ impl Cx<'_> {
     }
 
     fn struct_type(&self, t: &NamedType, fields: &[Field]) -> TokenStream {
-        let docs = doc_attrs(&t.docs);
+        let docs = moved(doc_attrs(&t.docs));
         let complex = fields.iter().any(|f| wrapper_depth(&f.ty) >= COMPLEX_DEPTH);
         let allows = if complex {
             name_allows(&t.rust_name, &[], vec![quote!(clippy::type_complexity)])
@@ -200,17 +220,17 @@ impl Cx<'_> {
         };
         let name = ident(&t.rust_name);
         let fields = fields.iter().map(|f| {
-            let docs = doc_attrs(&f.docs);
+            let docs = moved(doc_attrs(&f.docs));
             let wire = &f.name;
             let fname = ident(&f.rust_name);
-            let ty = self.rust_type_boxed(&f.ty, f.rust_boxed);
+            let ty = moved(self.rust_type_boxed(&f.ty, f.rust_boxed));
             let null_as_zero = &self.null_as_zero;
-            quote! {
+            moved(quote! {
                 #docs
                 #[serde(rename = #wire)]
                 #[serde(deserialize_with = #null_as_zero)]
                 pub #fname: #ty,
-            }
+            })
         });
         quote! {
             #docs
@@ -224,22 +244,22 @@ impl Cx<'_> {
     }
 
     fn string_enum(&self, t: &NamedType, values: &[StringValue]) -> TokenStream {
-        let docs = doc_attrs(&t.docs);
+        let docs = moved(doc_attrs(&t.docs));
         let variant_names: Vec<&str> = values.iter().map(|v| v.rust_name.as_str()).collect();
         let allows = enum_allows(&t.rust_name, &variant_names);
         let name = ident(&t.rust_name);
         let other = ident(names::OTHER_VARIANT);
         let default_index = values.iter().position(|v| v.value.is_empty());
         let variants = values.iter().enumerate().map(|(i, v)| {
-            let docs = doc_attrs(&v.docs);
+            let docs = moved(doc_attrs(&v.docs));
             let vname = ident(&v.rust_name);
             let default = (Some(i) == default_index).then(|| quote!(#[default]));
-            quote! { #docs #default #vname, }
+            moved(quote! { #docs #default #vname, })
         });
         let as_str_arms = values.iter().map(|v| {
             let vname = ident(&v.rust_name);
             let value = &v.value;
-            quote!(Self::#vname => #value,)
+            moved(quote!(Self::#vname => #value,))
         });
         // With duplicate values (not checked by sherpadoc) the first name wins when
         // reading, and later arms would be unreachable.
@@ -250,7 +270,7 @@ impl Cx<'_> {
             .map(|v| {
                 let vname = ident(&v.rust_name);
                 let value = &v.value;
-                quote!(#value => Self::#vname,)
+                moved(quote!(#value => Self::#vname,))
             });
         let (derive_default, default_impl) = match default_index {
             Some(_) => (quote!(Default,), quote!()),
@@ -366,28 +386,28 @@ impl Cx<'_> {
     }
 
     fn int_enum(&self, t: &NamedType, values: &[IntValue]) -> TokenStream {
-        let docs = doc_attrs(&t.docs);
+        let docs = moved(doc_attrs(&t.docs));
         let variant_names: Vec<&str> = values.iter().map(|v| v.rust_name.as_str()).collect();
         let allows = enum_allows(&t.rust_name, &variant_names);
         let name = ident(&t.rust_name);
         let other = ident(names::OTHER_VARIANT);
         let default_index = values.iter().position(|v| v.value == 0);
         let variants = values.iter().enumerate().map(|(i, v)| {
-            let docs = doc_attrs(&v.docs);
+            let docs = moved(doc_attrs(&v.docs));
             let vname = ident(&v.rust_name);
             let default = (Some(i) == default_index).then(|| quote!(#[default]));
-            quote! { #docs #default #vname, }
+            moved(quote! { #docs #default #vname, })
         });
         let value_arms = values.iter().map(|v| {
             let vname = ident(&v.rust_name);
             let value = int_literal(v.value);
-            quote!(Self::#vname => #value,)
+            moved(quote!(Self::#vname => #value,))
         });
         let mut seen = BTreeSet::new();
         let from_arms = values.iter().filter(|v| seen.insert(v.value)).map(|v| {
             let vname = ident(&v.rust_name);
             let value = int_literal(v.value);
-            quote!(#value => Self::#vname,)
+            moved(quote!(#value => Self::#vname,))
         });
         let (derive_default, default_impl) = match default_index {
             Some(_) => (quote!(Default,), quote!()),
@@ -483,20 +503,20 @@ impl Cx<'_> {
         };
         let api = ident(names::API_TRAIT);
         let methods = self.model.functions.iter().map(|f| {
-            let docs = doc_attrs(&f.docs);
+            let docs = moved(doc_attrs(&f.docs));
             let name = ident(&f.rust_name);
             let ctx = ident(&f.rust_ctx_name);
             let params = f.params.iter().map(|p| {
                 let pname = ident(&p.rust_name);
-                let ty = self.rust_type(&p.ty);
-                quote!(#pname: #ty)
+                let ty = moved(self.rust_type(&p.ty));
+                moved(quote!(#pname: #ty))
             });
-            let result = self.result_type(f);
-            quote! {
+            let result = moved(self.result_type(f));
+            moved(quote! {
                 #docs
                 fn #name(&self, #ctx: &Self::Context #(, #params)*)
                     -> impl ::core::future::Future<Output = ::core::result::Result<#result, #rt::Error>> + ::core::marker::Send;
-            }
+            })
         });
         quote! {
             #docs
@@ -527,7 +547,11 @@ impl Cx<'_> {
         let body = if self.model.functions.is_empty() {
             quote!(::core::result::Result::Err(#rt::Error::bad_function(call.function())))
         } else {
-            let arms = self.model.functions.iter().map(|f| self.dispatch_arm(f));
+            let arms = self
+                .model
+                .functions
+                .iter()
+                .map(|f| moved(self.dispatch_arm(f)));
             quote! {
                 match call.function() {
                     #(#arms)*
@@ -568,14 +592,14 @@ impl Cx<'_> {
         let method = ident(&f.rust_name);
         let lets = f.params.iter().enumerate().map(|(i, p)| {
             let local = ident(&p.rust_local_name);
-            let ty = self.rust_type(&p.ty);
+            let ty = moved(self.rust_type(&p.ty));
             let index = Literal::usize_unsuffixed(i);
-            quote!(let #local: #ty = call.param(#index)?;)
+            moved(quote!(let #local: #ty = call.param(#index)?;))
         });
         let args = f.params.iter().map(|p| ident(&p.rust_local_name));
-        let invoke = quote!(self.0.#method(ctx #(, #args)*).await?);
+        let invoke = moved(quote!(self.0.#method(ctx #(, #args)*).await?));
         // `let result = ()` would trip clippy's `let_unit_value`.
-        let finish = if f.returns.is_empty() {
+        let finish = moved(if f.returns.is_empty() {
             quote! {
                 #invoke;
                 call.result(&())
@@ -585,7 +609,7 @@ impl Cx<'_> {
                 let result = #invoke;
                 call.result(&result)
             }
-        };
+        });
         quote! {
             #wire => {
                 #(#lets)*
@@ -598,18 +622,12 @@ impl Cx<'_> {
         let rt = &self.rt;
         let schema = ident(names::SCHEMA);
         let name = &self.model.name;
-        let docs_json = &self.model.docs_json;
+        let docs_json = raw_string(&self.model.docs_json);
         let functions = self.model.functions.iter().map(|f| {
             let fname = &f.name;
-            let params = f.params.iter().map(|p| arg_def(&p.name, &p.ty));
-            let returns = f.returns.iter().map(|r| arg_def(&r.name, &r.ty));
-            quote! {
-                FunctionDef {
-                    name: #fname,
-                    params: &[#(#params),*],
-                    returns: &[#(#returns),*],
-                },
-            }
+            let params = f.params.iter().map(|p| moved(arg_def(&p.name, &p.ty)));
+            let returns = f.returns.iter().map(|r| moved(arg_def(&r.name, &r.ty)));
+            moved(quote!(FunctionDef::new(#fname, &[#(#params),*], &[#(#returns),*]),))
         });
         let types = self.model.types.iter().map(|t| {
             let tname = &t.name;
@@ -617,18 +635,18 @@ impl Cx<'_> {
                 TypeKind::Struct { fields } => {
                     let fields = fields.iter().map(|f| {
                         let fname = &f.name;
-                        let ty = schema_type(&f.ty);
-                        quote!(FieldDef { name: #fname, ty: #ty })
+                        let ty = moved(schema_type(&f.ty));
+                        moved(quote!(FieldDef::new(#fname, #ty)))
                     });
-                    quote!(NamedType::Struct { name: #tname, fields: &[#(#fields),*] },)
+                    moved(quote!(NamedType::new_struct(#tname, &[#(#fields),*]),))
                 }
                 TypeKind::Strings { values } => {
                     let values = values.iter().flatten().map(|v| &v.value);
-                    quote!(NamedType::Strings { name: #tname, values: &[#(#values),*] },)
+                    moved(quote!(NamedType::new_strings(#tname, &[#(#values),*]),))
                 }
                 TypeKind::Ints { values } => {
                     let values = values.iter().flatten().map(|v| int_literal(v.value));
-                    quote!(NamedType::Ints { name: #tname, values: &[#(#values),*] },)
+                    moved(quote!(NamedType::new_ints(#tname, &[#(#values),*]),))
                 }
             }
         });
@@ -695,7 +713,7 @@ impl Cx<'_> {
 /// An `ArgDef` literal (inside the `SCHEMA` block, where the schema types are imported).
 fn arg_def(name: &str, ty: &TypeRef) -> TokenStream {
     let ty = schema_type(ty);
-    quote!(ArgDef { name: #name, ty: #ty })
+    quote!(ArgDef::new(#name, #ty))
 }
 
 /// A `schema::Type` expression; nested types are constant-promoted references.
@@ -724,15 +742,15 @@ fn schema_type(ty: &TypeRef) -> TokenStream {
             quote!(Type::#variant)
         }
         TypeRef::Nullable(inner) => {
-            let inner = schema_type(inner);
+            let inner = moved(schema_type(inner));
             quote!(Type::Nullable(&#inner))
         }
         TypeRef::List(inner) => {
-            let inner = schema_type(inner);
+            let inner = moved(schema_type(inner));
             quote!(Type::List(&#inner))
         }
         TypeRef::Map(inner) => {
-            let inner = schema_type(inner);
+            let inner = moved(schema_type(inner));
             quote!(Type::Map(&#inner))
         }
         TypeRef::Named(index) => {
@@ -740,6 +758,23 @@ fn schema_type(ty: &TypeRef) -> TokenStream {
             quote!(Type::Named(#index))
         }
     }
+}
+
+/// A raw string literal (`r#"..."#`) for `s`: text such as the JSON document reads as
+/// it is, and neither writing nor parsing it goes through escapes character by
+/// character.
+/// Falls back to an ordinary literal for text a raw string cannot hold (a lone CR).
+fn raw_string(s: &str) -> Literal {
+    // One more `#` than the longest run of them after a `"` in the text.
+    let mut hashes = 0;
+    for (i, _) in s.match_indices('"') {
+        let run = s[i + 1..].bytes().take_while(|&b| b == b'#').count();
+        hashes = hashes.max(run + 1);
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{s}\"{fence}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(s))
 }
 
 /// An `i64` literal that is valid in expressions and patterns, `i64::MIN` included.
@@ -798,8 +833,11 @@ fn name_allows(type_name: &str, variants: &[&str], mut lints: Vec<TokenStream>) 
 }
 
 /// `#[doc = " line"]` attributes for schema docs; see [`doc_lines`].
+///
+/// The lines are raw string literals: prettyplease prints them as `///` comments either
+/// way, and raw strings are cheaper for syn to read back.
 fn doc_attrs(docs: &str) -> TokenStream {
-    let lines = doc_lines(docs);
+    let lines = doc_lines(docs).into_iter().map(|line| raw_string(&line));
     quote!(#(#[doc = #lines])*)
 }
 
@@ -1015,6 +1053,24 @@ mod tests {
         );
         assert!(doc_lines("  \n\n").is_empty());
         assert_eq!(doc_lines("unclosed ``` tick"), [" unclosed ``` tick"]);
+    }
+
+    #[test]
+    fn raw_strings() {
+        assert_eq!(raw_string("a").to_string(), "r\"a\"");
+        assert_eq!(raw_string("a\"b").to_string(), "r#\"a\"b\"#");
+        assert_eq!(raw_string("").to_string(), "r\"\"");
+        assert_eq!(
+            raw_string("say \"#hi\"## now").to_string(),
+            "r###\"say \"#hi\"## now\"###"
+        );
+        // A lone CR cannot be in a raw string.
+        assert_eq!(raw_string("a\rb").to_string(), "\"a\\rb\"");
+        for s in ["x", "\"", "\"#", "#\"#", "\\ \u{0} é\u{301}\n\t"] {
+            let raw = raw_string(s);
+            let lit: syn::LitStr = syn::parse2(quote!(#raw)).unwrap();
+            assert_eq!(lit.value(), s);
+        }
     }
 
     #[test]

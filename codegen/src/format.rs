@@ -41,17 +41,29 @@ pub fn header(source_name: &str) -> String {
 /// Items are separated by a blank line (prettyplease puts none between items), which is
 /// how rustfmt-formatted code reads.
 pub fn format_file(tokens: TokenStream, source_name: &str) -> Result<String, FormatError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| FormatError(e.to_string()))?;
+    format_parts([tokens], source_name)
+}
+
+/// [`format_file`] for a file given in parts, each holding whole items. Parsing and
+/// printing part by part gives the same text as for the joined stream, without
+/// building it.
+pub fn format_parts(
+    parts: impl IntoIterator<Item = TokenStream>,
+    source_name: &str,
+) -> Result<String, FormatError> {
     let mut out = header(source_name);
-    for item in file.items {
-        let single = syn::File {
-            shebang: None,
-            frontmatter: None,
-            attrs: Vec::new(),
-            items: vec![item],
-        };
-        out.push('\n');
-        out.push_str(&prettyplease::unparse(&single));
+    for part in parts {
+        let file: syn::File = syn::parse2(part).map_err(|e| FormatError(e.to_string()))?;
+        for item in file.items {
+            let single = syn::File {
+                shebang: None,
+                frontmatter: None,
+                attrs: Vec::new(),
+                items: vec![item],
+            };
+            out.push('\n');
+            out.push_str(&prettyplease::unparse(&single));
+        }
     }
     Ok(out)
 }

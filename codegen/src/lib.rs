@@ -105,8 +105,8 @@ pub fn generate_rust_from_model(
     source_name: &str,
     opts: &RustOptions,
 ) -> Result<String, Error> {
-    let tokens = emit_rust::emit(model, opts)?;
-    Ok(format::format_file(tokens, source_name)?)
+    let parts = emit_rust::emit_parts(model, opts)?;
+    Ok(format::format_parts(parts, source_name)?)
 }
 
 /// Writes `contents` to `path` unless the file already has exactly these contents, so

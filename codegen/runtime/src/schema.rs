@@ -57,7 +57,24 @@ pub enum NamedType {
     },
 }
 
+/// Constructors for generated `SCHEMA` tables: calls are shorter to write, read, parse
+/// and lay out than struct literals.
 impl NamedType {
+    /// [`NamedType::Struct`].
+    pub const fn new_struct(name: &'static str, fields: &'static [FieldDef]) -> NamedType {
+        NamedType::Struct { name, fields }
+    }
+
+    /// [`NamedType::Strings`].
+    pub const fn new_strings(name: &'static str, values: &'static [&'static str]) -> NamedType {
+        NamedType::Strings { name, values }
+    }
+
+    /// [`NamedType::Ints`].
+    pub const fn new_ints(name: &'static str, values: &'static [i64]) -> NamedType {
+        NamedType::Ints { name, values }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             NamedType::Struct { name, .. }
@@ -74,11 +91,23 @@ pub struct FieldDef {
     pub ty: Type,
 }
 
+impl FieldDef {
+    pub const fn new(name: &'static str, ty: Type) -> FieldDef {
+        FieldDef { name, ty }
+    }
+}
+
 /// A parameter or return value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ArgDef {
     pub name: &'static str,
     pub ty: Type,
+}
+
+impl ArgDef {
+    pub const fn new(name: &'static str, ty: Type) -> ArgDef {
+        ArgDef { name, ty }
+    }
 }
 
 /// A function, by its wire name.
@@ -87,6 +116,20 @@ pub struct FunctionDef {
     pub name: &'static str,
     pub params: &'static [ArgDef],
     pub returns: &'static [ArgDef],
+}
+
+impl FunctionDef {
+    pub const fn new(
+        name: &'static str,
+        params: &'static [ArgDef],
+        returns: &'static [ArgDef],
+    ) -> FunctionDef {
+        FunctionDef {
+            name,
+            params,
+            returns,
+        }
+    }
 }
 
 /// Everything the runtime needs to serve one generated API.
