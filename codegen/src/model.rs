@@ -301,11 +301,11 @@ impl Model {
                     Some(values) => {
                         let mut out = Vec::with_capacity(values.len());
                         for (j, v) in values.iter().enumerate() {
-                            let vpath = segment(&path, "Values", j, &v.name);
+                            let at = At::Item(&At::Path(&path), "Values", j, &v.name);
                             value_owner.insert(&v.name, &t.name);
                             out.push(IntValue {
                                 name: v.name.clone(),
-                                rust_name: variants.add(&vpath, &v.name)?,
+                                rust_name: variants.add(&at, &v.name)?,
                                 value: v.value,
                                 docs: v.docs.clone(),
                             });
@@ -331,11 +331,11 @@ impl Model {
                     Some(values) => {
                         let mut out = Vec::with_capacity(values.len());
                         for (j, v) in values.iter().enumerate() {
-                            let vpath = segment(&path, "Values", j, &v.name);
+                            let at = At::Item(&At::Path(&path), "Values", j, &v.name);
                             value_owner.insert(&v.name, &t.name);
                             out.push(StringValue {
                                 name: v.name.clone(),
-                                rust_name: variants.add(&vpath, &v.name)?,
+                                rust_name: variants.add(&at, &v.name)?,
                                 value: v.value.clone(),
                                 docs: v.docs.clone(),
                             });
@@ -362,21 +362,21 @@ impl Model {
         let mut slots = struct_slots.into_iter();
         for (prefix, section) in &sections {
             for (i, s) in section.structs.iter().enumerate() {
-                let path = segment(prefix, "Structs", i, &s.name);
+                let struct_at = At::Item(&At::Path(prefix), "Structs", i, &s.name);
                 let mut scope = Scope::new("field");
                 let mut fields = Vec::with_capacity(s.fields.len());
                 for (j, f) in s.fields.iter().enumerate() {
-                    let fpath = segment(&path, "Fields", j, &f.name);
+                    let at = At::Item(&struct_at, "Fields", j, &f.name);
                     let rust_name = names::snake_case(&f.name).ok_or_else(|| ModelError {
-                        path: fpath.clone(),
+                        path: at.path(),
                         message: format!("no Rust name can be made from {}", go_quote(&f.name)),
                     })?;
-                    scope.add(&fpath, &rust_name, &f.name)?;
+                    scope.add(&at, &rust_name, &f.name)?;
                     fields.push(Field {
                         name: f.name.clone(),
                         rust_name,
                         docs: f.docs.clone(),
-                        ty: resolver.resolve(&fpath, &f.typewords)?,
+                        ty: resolver.resolve(&at, &f.typewords)?,
                         typewords: f.typewords.clone(),
                         rust_boxed: false,
                     });
@@ -400,21 +400,21 @@ impl Model {
                     path: path.clone(),
                     message: format!("no Rust name can be made from {}", go_quote(&f.name)),
                 })?;
-                methods.add(&path, &rust_name, &f.name)?;
+                methods.add(&At::Path(&path), &rust_name, &f.name)?;
 
                 let mut scope = Scope::new("parameter");
                 let mut params = Vec::with_capacity(f.params.len());
                 for (j, p) in f.params.iter().enumerate() {
-                    let ppath = segment(&path, "Params", j, &p.name);
+                    let at = At::Item(&At::Path(&path), "Params", j, &p.name);
                     // Go allows unnamed parameters; they are named by position.
                     let rust_name =
                         names::snake_case(&p.name).unwrap_or_else(|| format!("param{j}"));
-                    scope.add(&ppath, &rust_name, &p.name)?;
+                    scope.add(&at, &rust_name, &p.name)?;
                     params.push(Param {
                         name: p.name.clone(),
                         rust_name,
                         rust_local_name: String::new(),
-                        ty: resolver.resolve(&ppath, &p.typewords)?,
+                        ty: resolver.resolve(&at, &p.typewords)?,
                         typewords: p.typewords.clone(),
                     });
                 }
@@ -435,10 +435,10 @@ impl Model {
 
                 let mut returns = Vec::with_capacity(f.returns.len());
                 for (j, r) in f.returns.iter().enumerate() {
-                    let rpath = segment(&path, "Returns", j, &r.name);
+                    let at = At::Item(&At::Path(&path), "Returns", j, &r.name);
                     returns.push(Return {
                         name: r.name.clone(),
-                        ty: resolver.resolve(&rpath, &r.typewords)?,
+                        ty: resolver.resolve(&at, &r.typewords)?,
                         typewords: r.typewords.clone(),
                     });
                 }
@@ -580,6 +580,23 @@ fn flatten(doc: &Section) -> Vec<(String, &Section)> {
     out
 }
 
+/// Where an item is in the document, in the checker's path format, rendered only when
+/// an error needs it: most items never do, and rendering quotes names Go-style.
+enum At<'a> {
+    Path(&'a str),
+    /// `parent.FIELD[INDEX ("NAME")]`.
+    Item(&'a At<'a>, &'static str, usize, &'a str),
+}
+
+impl At<'_> {
+    fn path(&self) -> String {
+        match self {
+            At::Path(p) => p.to_string(),
+            At::Item(parent, field, index, name) => segment(&parent.path(), field, *index, name),
+        }
+    }
+}
+
 /// `prefix` + `.FIELD[INDEX ("NAME")]`, the checker's path format.
 fn segment(prefix: &str, field: &str, index: usize, name: &str) -> String {
     format!("{prefix}.{field}[{index} ({})]", go_quote(name))
@@ -632,9 +649,9 @@ struct Variants {
 }
 
 impl Variants {
-    fn add(&mut self, path: &str, name: &str) -> Result<String, ModelError> {
+    fn add(&mut self, at: &At, name: &str) -> Result<String, ModelError> {
         let err = |message: String| ModelError {
-            path: path.to_string(),
+            path: at.path(),
             message,
         };
         let rust_name = names::type_name(name).ok_or_else(|| {
@@ -676,10 +693,10 @@ impl Scope {
         }
     }
 
-    fn add(&mut self, path: &str, rust_name: &str, name: &str) -> Result<(), ModelError> {
+    fn add(&mut self, at: &At, rust_name: &str, name: &str) -> Result<(), ModelError> {
         if let Some(other) = self.seen.get(rust_name) {
             return Err(ModelError {
-                path: path.to_string(),
+                path: at.path(),
                 message: format!(
                     "Rust name {} already used by {} {}",
                     go_quote(rust_name),
@@ -704,9 +721,9 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     /// Resolves one typeword list. The checker has validated the grammar; violations
     /// are still reported rather than trusted, so an unchecked document cannot panic.
-    fn resolve(&self, path: &str, words: &[String]) -> Result<TypeRef, ModelError> {
+    fn resolve(&self, at: &At, words: &[String]) -> Result<TypeRef, ModelError> {
         let err = |message: String| ModelError {
-            path: path.to_string(),
+            path: at.path(),
             message,
         };
         if words.len() > MAX_TYPE_DEPTH + 1 {

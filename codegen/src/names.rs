@@ -107,29 +107,23 @@ pub fn type_name(name: &str) -> Option<String> {
 /// plural `s` (`IPs` → `ips`) and a version `v` before a digit (`IPv6Addr` →
 /// `ipv6_addr`).
 pub fn snake_case(name: &str) -> Option<String> {
-    let mut words: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(name.len() + 4);
+    // One segment's characters (identifier characters, no `_`), for looking ahead.
+    let mut chars: Vec<char> = Vec::with_capacity(name.len());
     for segment in name.split(|c: char| c == '_' || !is_ident_continue(c)) {
-        split_words(segment, &mut words);
+        chars.clear();
+        chars.extend(segment.chars());
+        for (i, &c) in chars.iter().enumerate() {
+            if (i == 0 && !out.is_empty()) || (i > 0 && starts_word(&chars, i)) {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        }
     }
-    if words.is_empty() {
+    if out.is_empty() {
         return None;
     }
-    Some(escape_keyword(&words.join("_")))
-}
-
-/// Splits one segment (identifier characters, no `_`) into lowercase words.
-fn split_words(segment: &str, words: &mut Vec<String>) {
-    let chars: Vec<char> = segment.chars().collect();
-    let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if i > 0 && starts_word(&chars, i) && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        current.extend(c.to_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
+    Some(escape_keyword(&out))
 }
 
 /// Whether `chars[i]` (with `i > 0`) begins a new word.
