@@ -3,21 +3,20 @@
 //! A file holds a JSON array of `Evaluation`, `TLSResult` or `PolicyRecord` values exactly as
 //! the API returns them (so the output of `DMARCEvaluationsDomain`, `TLSRPTResults` or
 //! `MTASTSPolicies` can be imported elsewhere), optionally gzip-compressed. Decoding uses the
-//! generated types' serde, after dropping `null` members so they read as zero values as in
-//! Go (mox writes `null` for empty lists, which the derives would reject); unknown fields are
+//! generated types through the runtime's decoder, which reads `null` as the zero value as
+//! Go (mox writes `null` for empty lists, which plain derives would reject); unknown fields are
 //! ignored. Then the invariants mox's database enforces are checked, so a file that imports
 //! cannot break the queries over it.
 
 use std::collections::HashSet;
 
-use serde::de::DeserializeOwned;
 use sherpa_admin::api;
 
 use super::ImportError;
 use super::compress::{Container, detect, gunzip};
 use crate::dns::parse_domain;
 
-fn decode_array<T: DeserializeOwned>(
+fn decode_array<T: sherpa_admin::runtime::de::NullAsZero>(
     file_name: &str,
     bytes: &[u8],
     what: &str,
@@ -37,35 +36,15 @@ fn decode_array<T: DeserializeOwned>(
         }
     };
     let json = json.strip_prefix(b"\xef\xbb\xbf").unwrap_or(json);
-    let mut value: serde_json::Value =
+    let value: serde_json::Value =
         serde_json::from_slice(json).map_err(|e| err(format!("invalid JSON: {e}")))?;
     if !value.is_array() && !value.is_null() {
         return Err(err(format!("expected a JSON array of {what}")));
     }
-    drop_nulls(&mut value);
-    serde_json::from_value(value).map_err(|e| err(format!("invalid JSON array of {what}: {e}")))
-}
-
-/// Removes object members that are `null`, so that they take the zero value (the generated
-/// structs default missing fields): Go's encoding/json reads `null` as "leave the zero value",
-/// and mox's own output has `null` for every empty list. A `null` document is an empty list.
-fn drop_nulls(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Null => *v = serde_json::Value::Array(Vec::new()),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls_inner),
-        _ => drop_nulls_inner(v),
-    }
-}
-
-fn drop_nulls_inner(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Object(map) => {
-            map.retain(|_, m| !m.is_null());
-            map.values_mut().for_each(drop_nulls_inner);
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls_inner),
-        _ => {}
-    }
+    // The generated types read `null` as the zero value at any depth, as Go does (mox's
+    // own output has `null` for every empty list); a `null` document is an empty list.
+    sherpa_admin::runtime::de::from_value(value)
+        .map_err(|e| err(format!("invalid JSON array of {what}: {e}")))
 }
 
 /// A domain field, which mox stores as the Unicode name: parsed (a valid name, required)
