@@ -1,11 +1,9 @@
 //! mox's admin auth over real HTTP: the matrix of protocol spec §5.4, checklist items 55–69,
 //! cookies, headers, rate limiting, Logout and session expiry.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{Client, PASSWORD, TestServer};
+use crate::common::{Client, PASSWORD, TestServer};
 use serde_json::json;
 
 fn no_result_key(body: &serde_json::Value) {

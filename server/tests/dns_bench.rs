@@ -1,12 +1,10 @@
 //! Benchmark (ignored by default): CheckDomain wall time against the loopback fixture, with
 //! the sum of the sub-checks' own times next to it, which shows how much they overlap.
-//! Run: `cargo test --release -p server --test dns_bench -- --ignored --nocapture`.
-
-mod dns_support;
+//! Run: `cargo test --release -p server --test integration dns_bench -- --ignored --nocapture`.
 
 use std::time::{Duration, Instant};
 
-use dns_support::*;
+use crate::dns_support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore]

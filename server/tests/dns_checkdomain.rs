@@ -2,9 +2,7 @@
 //! loopback: a fully correct domain, then domains that each break one thing, with the exact
 //! errors and warnings (and the instructions that matter) for each.
 
-mod dns_support;
-
-use dns_support::*;
+use crate::dns_support::*;
 
 #[tokio::test]
 async fn correct_domain_has_no_problems() {

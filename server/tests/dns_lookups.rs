@@ -1,11 +1,9 @@
 //! DomainRecords (against a golden file), LookupIP, DNSBLStatus, LookupTLSRPTRecord and the
 //! CheckDomain deadline, all against loopback servers.
 
-mod dns_support;
-
 use std::time::{Duration, Instant};
 
-use dns_support::*;
+use crate::dns_support::*;
 use hickory_server::proto::rr::RecordType;
 
 const ACME: &str = "[Checks.ACME]\nIssuerDomainName = \"letsencrypt.org\"\nAccountURI = \"https://acme.example/acct/1\"\n";

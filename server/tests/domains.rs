@@ -1,7 +1,7 @@
 //! Domains, accounts, addresses, passwords, limits, client configs and ConfigFiles over HTTP:
 //! exact results, and exact error codes for bad input.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use serde_json::json;

@@ -3,14 +3,12 @@
 //! reproduce every read function's results. These run the real binary where a process has
 //! to die or the store has to be reopened.
 
-mod common;
-
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::{BinServer, Client, PASSWORD, TestServer, bin, bin_set_password};
+use crate::common::{BinServer, Client, PASSWORD, TestServer, bin, bin_set_password};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> String {

@@ -1,11 +1,9 @@
 //! The queue (messages added with `queue add`), log levels, transports, update checks and
 //! the web server configuration, over HTTP.
 
-mod common;
-
 use std::process::Command;
 
-use common::{TEST_CONFIG, TestServer, bin};
+use crate::common::{TEST_CONFIG, TestServer, bin};
 use serde_json::json;
 
 fn fixture(name: &str) -> String {

@@ -2,12 +2,10 @@
 //! TLS results, MTA-STS policies), then the report, summary, by-ID, evaluation, result and
 //! suppress-list functions over HTTP.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{TEST_CONFIG, TestServer, bin};
+use crate::common::{TEST_CONFIG, TestServer, bin};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> String {

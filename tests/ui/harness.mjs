@@ -27,7 +27,7 @@ export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--d
 function serverBin() {
 	const bin = process.env.SERVER_BIN
 	if (!bin) {
-		throw new Error('SERVER_BIN is not set: run these tests through `cargo test -p server --test ui`, or set it to a built server binary')
+		throw new Error('SERVER_BIN is not set: run these tests through `cargo test -p server --test integration ui::`, or set it to a built server binary')
 	}
 	if (!existsSync(bin)) {
 		throw new Error('SERVER_BIN ' + bin + ' does not exist')
