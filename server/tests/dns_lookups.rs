@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::common::TestServer;
 use crate::dns_support::*;
 use hickory_server::proto::rr::RecordType;
 
@@ -235,4 +236,59 @@ async fn deadline_cuts_off_slow_checks() {
     ] {
         assert_eq!(errors, &vec![msg.to_string()], "{name}");
     }
+}
+
+/// The DNS-backed functions through the whole HTTP stack (login, CSRF, sherpa encoding)
+/// give what the App methods give, and their errors keep their codes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dns_functions_over_http() {
+    let f = Fixture::with(
+        "http.test",
+        Options {
+            extra_config: ACME.to_string(),
+            ..Options::default()
+        },
+    )
+    .await;
+    let s = TestServer::serve(f.app.clone(), &f.dir.path().join("data"));
+    let c = s.client().await;
+
+    let v = c.ok("CheckDomain", serde_json::json!(["http.test"])).await;
+    let r: sherpa_admin::api::CheckResult = serde_json::from_value(v).unwrap();
+    assert_eq!(r.domain, "http.test");
+    assert!(problems(&r).is_empty(), "{:?}", problems(&r));
+    let (code, msg) = c
+        .err("CheckDomain", serde_json::json!(["other.test"]))
+        .await;
+    assert_eq!(
+        (code.as_str(), msg.as_str()),
+        ("user:notFound", "domain not found")
+    );
+
+    let direct = f.app.domain_records("http.test".into()).await.unwrap();
+    let r = c
+        .ok("DomainRecords", serde_json::json!(["http.test"]))
+        .await;
+    assert_eq!(r, serde_json::to_value(&direct).unwrap());
+
+    let r = c.ok("LookupIP", serde_json::json!(["127.0.0.1"])).await;
+    assert_eq!(r["Hostnames"], serde_json::json!(["mx.mox.test."]));
+    let (code, msg) = c.err("LookupIP", serde_json::json!(["192.0.2.99"])).await;
+    assert_eq!(
+        (code.as_str(), msg.as_str()),
+        (
+            "user:error",
+            "looking up ip: lookup 192.0.2.99: no such host"
+        )
+    );
+
+    let r = c
+        .ok("LookupTLSRPTRecord", serde_json::json!(["http.test"]))
+        .await;
+    assert_eq!(r[1], "v=TLSRPTv1; rua=mailto:tls-reports@http.test");
+    assert_eq!(r[2], "");
+    assert_eq!(r[0]["Version"], "TLSRPTv1");
+
+    let r = c.ok("DNSBLStatus", serde_json::json!([])).await;
+    assert!(r.is_object(), "{r}");
 }

@@ -9,7 +9,6 @@ mod common;
 mod dns_support;
 
 mod auth;
-mod dns_bench;
 mod dns_checkdomain;
 mod dns_lookups;
 mod dns_parsers;

@@ -56,9 +56,14 @@ impl TestServer {
         std::fs::create_dir_all(data).unwrap();
         std::fs::write(&cfg_path, config).unwrap();
         let loaded = LoadedConfig::load(Some(&cfg_path)).unwrap();
-        let app = App::open(data, loaded).unwrap();
+        let app = Arc::new(App::open(data, loaded).unwrap());
+        Self::serve(app, data)
+    }
+
+    /// Serves an app opened elsewhere (e.g. by the DNS test fixture) over HTTP, with the
+    /// admin password set to `PASSWORD`.
+    pub fn serve(app: Arc<App>, data: &Path) -> TestServer {
         set_password_hash(&app);
-        let app = Arc::new(app);
         let (tx, rx) = std::sync::mpsc::channel();
         let app2 = app.clone();
         let thread = std::thread::spawn(move || {
