@@ -135,6 +135,37 @@ fn valid_documents_pass() {
     }
 }
 
+/// Keys match case-insensitively and a repeated key replaces the earlier one, as in Go's
+/// encoding/json; the result is the same document as with the tools' spellings.
+#[test]
+fn keys_are_read_like_go() {
+    let canonical = r#"{"Name":"API","Docs":"d","SherpadocVersion":1,
+        "Functions":[{"Name":"F","Docs":"","Params":[{"Name":"a","Typewords":["S"]}],"Returns":[{"Name":"r0","Typewords":["[]","Mode"]}]}],
+        "Structs":[{"Name":"S","Docs":"","Fields":[{"Name":"x","Docs":"","Typewords":["int32"]}]}],
+        "Strings":[{"Name":"Mode","Docs":"","Values":[{"Name":"ModeA","Value":"a","Docs":""}]}],
+        "Ints":[{"Name":"Level","Docs":"","Values":[{"Name":"LevelLow","Value":1,"Docs":""}]}]}"#;
+    let folded = r#"{"name":"API","DOCS":"d","sherpadocversion":1,
+        "functions":[{"nAmE":"G","name":"F","docs":"","params":[{"name":"a","typewords":["S"]}],"RETURNS":[{"Name":"r0","TypeWords":["[]","Mode"]}]}],
+        "ſtructs":[{"name":"S","fields":[{"name":"x","typewords":["int32"]}]}],
+        "strings":[{"name":"Mode","values":[{"name":"ModeA","value":"a"}]}],
+        "Ints":[{"Name":"Level","Values":[{"Name":"LevelLow","Value":7},{"Name":"LevelLow","Value":1}]}],
+        "Ints":[{"Name":"Level","Values":[{"Name":"LevelLow","Value":1}]}]}"#;
+    let want = parse(canonical).unwrap();
+    let got = parse(folded).unwrap();
+    assert_eq!(got, want);
+    assert_eq!(check(&got), Ok(()));
+
+    // Keys that fold to no field are ignored, as before; errors on the slow path still
+    // name what is wrong.
+    let e = parse(r#"{"sherpadocVersion":1,"name":5}"#).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "parsing sherpadoc JSON: invalid type: integer `5`, expected a string"
+    );
+    let e = parse(r#"{"SherpadocVersion":1,"SherpadocVersion":2}"#).unwrap_err();
+    assert_eq!(e.to_string(), "unexpected sherpadoc version 2, expected 1");
+}
+
 /// Builds a chain of `depth` nested sections below a top-level one; the innermost has a
 /// function whose param has the given typewords.
 fn deep_document(depth: usize, typewords: &[&str]) -> Section {
