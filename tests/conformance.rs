@@ -5,8 +5,6 @@
 //! Each test asserts the exact status, the headers that matter and the exact body. Where
 //! we differ from Go on purpose, the test says so and asserts our behaviour.
 //!
-//! Not applicable: item 37 (`sherpa.Raw` panics): Rust functions cannot panic with a
-//! value to change the response; generated code returns typed results only.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -117,6 +115,9 @@ impl testapi::Api for Impl {
     }
     async fn panic(&self, _: &()) -> Result<(), Error> {
         panic!("deliberate panic")
+    }
+    async fn raw(&self, _: &(), json: String) -> Result<serde_json::Value, Error> {
+        sherpa_runtime::respond_raw(json)
     }
 }
 
@@ -811,6 +812,17 @@ async fn item36_panic_gives_500_server_panic() {
     post("echo", r#"{"params":["x"]}"#)
         .await
         .assert_json(200, "{\"result\":\"x\"}\n");
+}
+
+#[tokio::test]
+async fn item37_raw_result_has_no_trailing_newline() {
+    // Go: panic(sherpa.Raw(b)); here: sherpa_runtime::respond_raw(b).
+    let r = post("raw", r#"{"params":["{\"cached\":[1,\"x\"]}"]}"#).await;
+    r.assert_json(200, "{\"result\":{\"cached\":[1,\"x\"]}}");
+    // The bytes are not re-encoded: Go's escaping of < > & is not applied to them.
+    post("raw", r#"{"params":["\"<b>\""]}"#)
+        .await
+        .assert_json(200, "{\"result\":\"<b>\"}");
 }
 
 #[tokio::test]

@@ -328,6 +328,33 @@ impl Response {
         body.extend_from_slice(b"}\n");
         Response { status: 200, body }
     }
+
+    /// A [`Raw`] result: as Go writes it, without the trailing newline.
+    fn raw_result(json: &[u8]) -> Response {
+        let mut body = Vec::with_capacity(json.len() + 11);
+        body.extend_from_slice(b"{\"result\":");
+        body.extend_from_slice(json);
+        body.push(b'}');
+        Response { status: 200, body }
+    }
+}
+
+/// A function result that is already JSON, returned by unwinding out of the function:
+/// the counterpart of panicking with Go's `sherpa.Raw`. See [`respond_raw`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raw(pub Vec<u8>);
+
+/// Ends the current call with `json` as its result, without encoding it again: the
+/// response is `{"result":` + `json` + `}`, status 200 and, as in Go, no trailing
+/// newline. This is how a Go sherpa function answers with bytes it already has (a
+/// cached or stored JSON document) by panicking with `sherpa.Raw`.
+///
+/// `json` is sent as it is and must be valid JSON; the function's declared return type
+/// is not checked against it. Must be called while [`handle`] runs the function (from the
+/// function itself or what it awaits, on the same task): it unwinds to there, without
+/// running the panic hook, so nothing is printed.
+pub fn respond_raw(json: impl Into<Vec<u8>>) -> ! {
+    std::panic::resume_unwind(Box::new(Raw(json.into())))
 }
 
 /// The name of the built-in documentation function.
@@ -336,9 +363,9 @@ pub const DOCS_FUNCTION: &str = "_docs";
 /// Handles one call of `function` with request `body`, as Go's sherpa handler does
 /// after its HTTP checks: unknown function → 404 `sherpa:badFunction`; `_docs`
 /// built in; envelope and parameter errors → `sherpa:badRequest`/`sherpa:badParams`;
-/// the function's result or error; internal errors → 500. A panic in the function
-/// (or anywhere in here) gives 500 with code `server:panic` instead of dropping the
-/// connection as Go does.
+/// the function's result or error; internal errors → 500; a result passed to
+/// [`respond_raw`] as it is. Any other panic in the function (or anywhere in here)
+/// gives 500 with code `server:panic` instead of dropping the connection as Go does.
 pub async fn handle<D: Dispatch>(
     d: &D,
     ctx: &D::Context,
@@ -356,18 +383,21 @@ pub async fn handle<D: Dispatch>(
     let (response, code) = match outcome {
         Ok(Ok(json)) => (Response::result(json.as_str().as_bytes()), String::new()),
         Ok(Err(e)) => (Response::error(&e), e.code),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned());
-            let message = match what {
-                Some(w) => format!("function {} panicked: {w}", quote(function)),
-                None => format!("function {} panicked", quote(function)),
-            };
-            let e = Error::new(codes::SERVER_PANIC, message);
-            (panic_response(&e), codes::SERVER_PANIC.to_string())
-        }
+        Err(panic) => match panic.downcast::<Raw>() {
+            Ok(raw) => (Response::raw_result(&raw.0), String::new()),
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned());
+                let message = match what {
+                    Some(w) => format!("function {} panicked: {w}", quote(function)),
+                    None => format!("function {} panicked", quote(function)),
+                };
+                let e = Error::new(codes::SERVER_PANIC, message);
+                (panic_response(&e), codes::SERVER_PANIC.to_string())
+            }
+        },
     };
     if let Some(c) = &opts.collector {
         if !known {
@@ -522,12 +552,13 @@ mod tests {
             }
         };
     }
-    static FUNCTIONS: [FunctionDef; 8] = [
+    static FUNCTIONS: [FunctionDef; 9] = [
         f!("echo", [Type::String], [Type::String]),
         f!("two", [], [Type::Int64, Type::String]),
         f!("fail", [], []),
         f!("internal", [], []),
         f!("panic", [], []),
+        f!("raw", [], []),
         f!("msg", [Type::Named(0)], [Type::Named(0)]),
         f!(
             "ints",
@@ -576,6 +607,7 @@ mod tests {
                     "fail" => Err(Error::new("", "failed")),
                     "internal" => Err(Error::internal("ise")),
                     "panic" => panic!("boom"),
+                    "raw" => respond_raw(&b"{\"cached\":[1,2]}"[..]),
                     "msg" => {
                         let v: serde_json::Value = call.param(0)?;
                         call.result(&v)
@@ -646,6 +678,11 @@ mod tests {
         assert_eq!(
             run("panic", r#"{"params":[]}"#),
             (500, "{\"result\":null,\"error\":{\"code\":\"server:panic\",\"message\":\"function \\\"panic\\\" panicked: boom\"}}\n".into())
+        );
+        // A raw result goes out as it is, without Go's trailing newline.
+        assert_eq!(
+            run("raw", r#"{"params":[]}"#),
+            (200, "{\"result\":{\"cached\":[1,2]}}".into())
         );
         assert_eq!(
             run("nope", ""),

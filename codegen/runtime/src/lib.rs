@@ -30,8 +30,8 @@ mod types;
 pub mod actix;
 
 pub use dispatch::{
-    BoxFuture, Call, Collector, DOCS_FUNCTION, Dispatch, Encoded, Options, Response,
-    body_too_large, docs_section, handle,
+    BoxFuture, Call, Collector, DOCS_FUNCTION, Dispatch, Encoded, Options, Raw, Response,
+    body_too_large, docs_section, handle, respond_raw,
 };
 pub use error::{Error, Result, codes};
 pub use types::{Bytes, Int64s, Timestamp, Uint64s};
