@@ -79,12 +79,18 @@ impl From<format::FormatError> for Error {
     }
 }
 
-/// Parses and checks a sherpadoc document and builds its model: everything up to the
-/// language-specific emitters.
-pub fn load(schema_json: &str) -> Result<Model, Error> {
+/// Parses and checks a sherpadoc document: what both emitters start from (the
+/// TypeScript one directly, see [`emit_ts::generate`]; the Rust one through [`Model`]).
+pub fn read(schema_json: &str) -> Result<parse::Section, Error> {
     let doc = parse::parse(schema_json)?;
     check::check(&doc)?;
-    Ok(Model::build(&doc)?)
+    Ok(doc)
+}
+
+/// Parses and checks a sherpadoc document and builds its model: everything up to the
+/// Rust emitter.
+pub fn load(schema_json: &str) -> Result<Model, Error> {
+    Ok(Model::build(&read(schema_json)?)?)
 }
 
 /// Generates the Rust bindings for a sherpadoc document (types, the `Api` trait,

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use sherpa_codegen::stubs::{StubOptions, stubs};
-use sherpa_codegen::{RustOptions, generate_rust_from_model, load, write_if_changed};
+use sherpa_codegen::{RustOptions, generate_rust_from_model, read, write_if_changed};
 
 /// Generates Rust (and TypeScript) bindings from a sherpadoc API description.
 #[derive(Parser)]
@@ -117,11 +117,30 @@ fn main() -> ExitCode {
     })
 }
 
-/// Reads, parses and checks a schema file and builds its model.
-fn read_model(schema: &Path) -> Result<sherpa_codegen::Model, Failure> {
+/// Reads, parses and checks a schema file.
+fn read_schema(schema: &Path) -> Result<sherpa_codegen::parse::Section, Failure> {
     let text = std::fs::read_to_string(schema)
         .map_err(|e| Failure(format!("reading {}: {e}", schema.display())))?;
-    load(&text).map_err(|e| Failure(format!("{}: {e}", schema.display())))
+    read(&text).map_err(|e| Failure(format!("{}: {e}", schema.display())))
+}
+
+/// Builds the Rust model of a checked schema.
+fn build_model(
+    schema: &Path,
+    doc: &sherpa_codegen::parse::Section,
+) -> Result<sherpa_codegen::Model, Failure> {
+    sherpa_codegen::Model::build(doc).map_err(|e| {
+        Failure(format!(
+            "{}: {}",
+            schema.display(),
+            sherpa_codegen::Error::Model(e)
+        ))
+    })
+}
+
+/// Reads, parses and checks a schema file and builds its model.
+fn read_model(schema: &Path) -> Result<sherpa_codegen::Model, Failure> {
+    build_model(schema, &read_schema(schema)?)
 }
 
 /// The name the `@generated` header cites: the schema's file name, so the output does
@@ -145,9 +164,10 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
     // Every requested output, computed before anything is written so that a failure
     // leaves all files as they were.
     let mut outputs = Vec::new();
+    let doc = read_schema(&args.schema)?;
     if let Some(path) = &args.rust {
         // Only Rust needs the Rust model (and its naming rules).
-        let model = read_model(&args.schema)?;
+        let model = build_model(&args.schema, &doc)?;
         let opts = RustOptions {
             runtime_path: args.runtime_path.clone(),
         };
@@ -160,7 +180,7 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
     }
 
     if let Some(path) = &args.ts {
-        outputs.extend(ts_outputs(&args.schema, path, args)?);
+        outputs.extend(ts_outputs(&args.schema, &doc, path, args)?);
     }
 
     if args.check {
@@ -195,16 +215,19 @@ fn is_up_to_date(output: &Output) -> Result<bool, Failure> {
 }
 
 /// The TypeScript client for `--ts FILE`: FILE and its `.js` and `.d.ts` siblings.
-fn ts_outputs(schema: &Path, path: &Path, args: &GenerateArgs) -> Result<Vec<Output>, Failure> {
-    let text = std::fs::read_to_string(schema)
-        .map_err(|e| Failure(format!("reading {}: {e}", schema.display())))?;
+fn ts_outputs(
+    schema: &Path,
+    doc: &sherpa_codegen::parse::Section,
+    path: &Path,
+    args: &GenerateArgs,
+) -> Result<Vec<Output>, Failure> {
     let opts = sherpa_codegen::emit_ts::TsOptions {
         api: args.ts_api.clone(),
         namespace: args.namespace.clone(),
         source_name: source_name(schema),
         ..Default::default()
     };
-    let out = sherpa_codegen::emit_ts::generate_from_json(&text, &opts)
+    let out = sherpa_codegen::emit_ts::generate(doc, &opts)
         .map_err(|e| Failure(format!("{}: {e}", schema.display())))?;
     let stem = path.to_string_lossy();
     let stem = stem.strip_suffix(".ts").unwrap_or(&stem);

@@ -32,9 +32,13 @@ pub fn parse(json: &str) -> Result<Section, ParseError> {
             "parsing sherpadoc JSON: expected an object, got an array".into(),
         ));
     }
-    let section: Section = match serde_json::from_str::<Tree>(json) {
-        Ok(tree) if tree.needs_canonical_keys() => serde_json::from_value(tree.into_value())
-            .map_err(|e| ParseError(format!("parsing sherpadoc JSON: {e}")))?,
+    let section: Section = match serde_json::from_str::<NeedsCanonicalKeys>(json) {
+        Ok(NeedsCanonicalKeys(true)) => {
+            let tree: Tree = serde_json::from_str(json)
+                .map_err(|e| ParseError(format!("parsing sherpadoc JSON: {e}")))?;
+            serde_json::from_value(tree.into_value())
+                .map_err(|e| ParseError(format!("parsing sherpadoc JSON: {e}")))?
+        }
         // Documents written by the tools, and invalid JSON: read directly, so errors
         // carry a line and column.
         _ => serde_json::from_str(json)
@@ -113,26 +117,6 @@ enum Tree {
 }
 
 impl Tree {
-    /// Whether some object has a key spelled differently from the Go field it fills, or
-    /// fills one field twice.
-    fn needs_canonical_keys(&self) -> bool {
-        match self {
-            Tree::Scalar(_) => false,
-            Tree::Array(items) => items.iter().any(Tree::needs_canonical_keys),
-            Tree::Object(entries) => {
-                let mut seen: Vec<&str> = Vec::new();
-                entries.iter().any(|(k, v)| match canonical_key(k) {
-                    Some(c) if c != k || seen.contains(&c) => true,
-                    Some(c) => {
-                        seen.push(c);
-                        v.needs_canonical_keys()
-                    }
-                    None => v.needs_canonical_keys(),
-                })
-            }
-        }
-    }
-
     /// The document with every key that fills a field spelled as that field, later
     /// keys replacing earlier ones.
     fn into_value(self) -> serde_json::Value {
@@ -148,6 +132,91 @@ impl Tree {
                 serde_json::Value::Object(map)
             }
         }
+    }
+}
+
+/// Whether some object of a document has a key spelled differently from the Go field it
+/// fills, or fills one field twice: read without building the document, so that the
+/// usual document costs one cheap pass more than reading it directly.
+struct NeedsCanonicalKeys(bool);
+
+impl<'de> serde::Deserialize<'de> for NeedsCanonicalKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess};
+
+        /// An object key: the field it fills, and whether it is spelled exactly so.
+        struct Key;
+        impl<'de> DeserializeSeed<'de> for Key {
+            type Value = Option<(&'static str, bool)>;
+            fn deserialize<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
+                d.deserialize_str(self)
+            }
+        }
+        impl serde::de::Visitor<'_> for Key {
+            type Value = Option<(&'static str, bool)>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(canonical_key(v).map(|c| (c, c == v)))
+            }
+        }
+
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NeedsCanonicalKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(NeedsCanonicalKeys(false))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(NeedsCanonicalKeys(false))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(NeedsCanonicalKeys(false))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(NeedsCanonicalKeys(false))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(NeedsCanonicalKeys(false))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(NeedsCanonicalKeys(false))
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(NeedsCanonicalKeys(false))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut needs = false;
+                while let Some(NeedsCanonicalKeys(n)) = a.next_element()? {
+                    needs |= n;
+                }
+                Ok(NeedsCanonicalKeys(needs))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                let mut needs = false;
+                let mut seen: Vec<&'static str> = Vec::new();
+                while let Some(key) = a.next_key_seed(Key)? {
+                    if let Some((field, exact)) = key {
+                        needs |= !exact || seen.contains(&field);
+                        seen.push(field);
+                    }
+                    if needs {
+                        a.next_value::<IgnoredAny>()?;
+                    } else {
+                        needs = a.next_value::<NeedsCanonicalKeys>()?.0;
+                    }
+                }
+                Ok(NeedsCanonicalKeys(needs))
+            }
+        }
+        d.deserialize_any(Visitor)
     }
 }
 
