@@ -14,14 +14,6 @@
 //!   of the `returns` fixture; target under 3 µs), and `Echo` of the `alltypes` fixture
 //!   with an empty and a filled struct (32 fields each way).
 
-/// The allocator of the `sherpa-codegen` CLI, so the numbers are those of a CLI run.
-/// Measured in one session on one machine: with the system allocator (glibc),
-/// `generate_rust_and_ts/api.json` took 24.5 ms, with mimalloc 17.9 ms; a whole CLI run
-/// (`generate api.json --rust --ts`) went from 153.2 to 116.0 million instructions
-/// (callgrind).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::future::Future;
 use std::hint::black_box;
 use std::pin::pin;
@@ -33,6 +25,14 @@ use sherpa_codegen::parse::Section;
 use sherpa_codegen::{
     Model, RustOptions, emit_rust, format, generate_rust, generate_rust_from_model, load, read,
 };
+
+/// The allocator of the `sherpa-codegen` CLI, so the numbers are those of a CLI run.
+/// Measured in one session on one machine: with the system allocator (glibc),
+/// `generate_rust_and_ts/api.json` took 24.5 ms, with mimalloc 17.9 ms; a whole CLI run
+/// (`generate api.json --rust --ts`) went from 153.2 to 116.0 million instructions
+/// (callgrind).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const API_JSON: &str = include_str!("../../api.json");
 

@@ -10,11 +10,6 @@
 //! schemas (with the checker's message) and I/O errors. All generation goes through the
 //! library, so the CLI, build scripts and tests produce identical output.
 
-/// Generating allocates many small token trees and syntax nodes; mimalloc serves them
-/// faster than the system allocator (numbers in benches/generate.rs).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -22,6 +17,11 @@ use clap::{Args, Parser, Subcommand};
 
 use sherpa_codegen::stubs::{StubOptions, stubs};
 use sherpa_codegen::{RustOptions, generate_rust_from_model, read, write_if_changed};
+
+/// Generating allocates many small token trees and syntax nodes; mimalloc serves them
+/// faster than the system allocator (numbers in benches/generate.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Generates Rust (and TypeScript) bindings from a sherpadoc API description.
 #[derive(Parser)]
