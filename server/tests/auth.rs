@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Client, PASSWORD, TestServer};
+use crate::common::{Client, PASSWORD, TestServer, in_one_limiter_window};
 use serde_json::json;
 
 fn no_result_key(body: &serde_json::Value) {
@@ -366,6 +366,7 @@ async fn forwarded_secure_cookies_and_ip() {
 
 #[tokio::test]
 async fn rate_limiting_counts_failures_only() {
+    in_one_limiter_window(Duration::from_secs(20)).await;
     let s = TestServer::start();
     let good = s.client().await;
     // Many successful calls never trip the limiter (unlike mox, which counts every request).
@@ -414,6 +415,7 @@ async fn rate_limiting_counts_failures_only() {
 
 #[tokio::test]
 async fn failed_logins_are_limited() {
+    in_one_limiter_window(Duration::from_secs(20)).await;
     let s = TestServer::start();
     let c = Client::new(s.addr);
     let mut futs = Vec::new();

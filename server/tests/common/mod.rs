@@ -125,6 +125,21 @@ impl Drop for TestServer {
     }
 }
 
+/// Waits, when needed, until at least `needed` is left in the current minute of the wall
+/// clock. The failed-auth limiter counts in fixed one-minute windows, as mox's does, so
+/// a test that makes ten failures and then expects a refusal fails when a window boundary
+/// falls in between.
+pub async fn in_one_limiter_window(needed: Duration) {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let left_ms = 60_000 - now_ms % 60_000;
+    if left_ms < needed.as_millis() {
+        tokio::time::sleep(Duration::from_millis(left_ms as u64 + 50)).await;
+    }
+}
+
 /// Stores the Argon2id hash of `PASSWORD`, computed once per test process.
 fn set_password_hash(app: &App) {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
