@@ -321,20 +321,21 @@ impl Response {
         }
     }
 
+    /// A result, with the trailing newline of Go's encoder.
     fn result(json: &[u8]) -> Response {
-        let mut body = Vec::with_capacity(json.len() + 12);
-        body.extend_from_slice(b"{\"result\":");
-        body.extend_from_slice(json);
-        body.extend_from_slice(b"}\n");
-        Response { status: 200, body }
+        Response::result_ending(json, b"}\n")
     }
 
     /// A [`Raw`] result: as Go writes it, without the trailing newline.
     fn raw_result(json: &[u8]) -> Response {
-        let mut body = Vec::with_capacity(json.len() + 11);
+        Response::result_ending(json, b"}")
+    }
+
+    fn result_ending(json: &[u8], end: &[u8]) -> Response {
+        let mut body = Vec::with_capacity(10 + json.len() + end.len());
         body.extend_from_slice(b"{\"result\":");
         body.extend_from_slice(json);
-        body.push(b'}');
+        body.extend_from_slice(end);
         Response { status: 200, body }
     }
 }
