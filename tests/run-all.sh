@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every check and test of the project: formatting, lints, the Rust test
+# Runs every check and test of the project: formatting, lints, rustdoc, the Rust test
 # suites of every crate (which include the TypeScript and Node suites), in the
 # order that fails fastest.
 set -euo pipefail
@@ -11,4 +11,5 @@ fi
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+RUSTDOCFLAGS='-D warnings' cargo doc --workspace --no-deps --locked
 cargo test --workspace --locked
