@@ -1,4 +1,4 @@
-//! The sherpadoc checker against the Go reference rules (protocol spec §3.5).
+//! The sherpadoc checker against the Go reference rules (numbered as in `docs/protocol.md`, the checker's rules).
 //!
 //! Every `tests/fixtures/invalid/NAME.json` must be rejected, by `parse` or by `check`, with
 //! exactly the one-line message in `NAME.err`. The fixture names start with the rule they

@@ -1,5 +1,5 @@
 //! Conformance of the sherpa runtime with Go's sherpa handler: one test per item of the
-//! checklist in the protocol spec (§6, items 1–54), against the test API generated from
+//! checklist in `docs/protocol.md` (items 1–54), against the test API generated from
 //! `tests/fixtures/testapi.json`, served over real HTTP on 127.0.0.1.
 //!
 //! Each test asserts the exact status, the headers that matter and the exact body. Where

@@ -1,6 +1,6 @@
 //! The generated Rust for a schema with every type word (`tests/fixtures/rust/alltypes.json`,
 //! its checked-in snapshot included below) served through the runtime: JSON in, generated
-//! types, JSON out, compared with what Go's sherpa server writes (protocol spec §2).
+//! types, JSON out, compared with what Go's sherpa server writes (`docs/protocol.md`, JSON encoding of the types).
 //!
 //! The implementation echoes its parameters, so every response must reproduce the request
 //! value in Go's canonical form: timestamps keep their offset and fraction (trailing zeros

@@ -6,7 +6,7 @@
 //! either an ES module (the default) or, with [`TsOptions::namespace`], a script that
 //! puts everything in one global namespace, as sherpats' `-namespace` does.
 //!
-//! The output has sherpats' public surface (protocol spec §4): one interface per struct,
+//! The output has sherpats' public surface (`docs/protocol.md`, the TypeScript client): one interface per struct,
 //! enums usable as values and types, `Client` with one async method per function,
 //! `ClientOptions`, `AuthState`, `parser`, `types`, `structTypes`, `stringsTypes`,
 //! `intsTypes`, `verifyArg`, `parse`, `defaultBaseURL`, `supportedSherpaVersion` and the
@@ -681,7 +681,7 @@ pub fn generate(doc: &Section, opts: &TsOptions) -> Result<TsOutput, TsError> {
         },
     };
 
-    // Enum value names that pass the Go checker as typewords (spec §3.5 rule 14).
+    // Enum value names that pass the Go checker as typewords (rule 14 in `docs/protocol.md`).
     let value_names: HashMap<&str, &str> = named
         .iter()
         .flat_map(|n| -> Vec<(&str, &str)> {

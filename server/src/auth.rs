@@ -235,7 +235,7 @@ fn ip_keys(ip: IpAddr) -> [(u8, u128); 3] {
 
 /// mox's `LimiterFailedAuth`: fixed windows of 1 minute and 1 day, per address, /26 and
 /// /21 (IPv4) or /64, /48 and /32 (IPv6). Unlike mox, only failures are counted (see
-/// DESIGN.md); a success resets the address's count as in mox.
+/// `docs/mox-differences.md`); a success resets the address's count as in mox.
 pub struct Limiter {
     inner: Mutex<[Window; 2]>,
 }

@@ -1,4 +1,5 @@
-//! mox's admin auth over real HTTP: the matrix of protocol spec §5.4, checklist items 55–69,
+//! mox's admin auth over real HTTP: the authentication order and checklist items 55–69 of
+//! `docs/protocol.md` (admin sessions and the conformance checklist),
 //! cookies, headers, rate limiting, Logout and session expiry.
 
 use std::time::{Duration, Instant};
@@ -44,7 +45,7 @@ async fn login_prep_login_and_cookies() {
         .raw("Login", &body, &[("cookie", "webadminlogin=otherother1")])
         .await;
     assert_eq!(r.json()["error"]["message"], "missing login token");
-    // 63: wrong password, after about 1 s; DESIGN.md: user:badLogin as documented.
+    // 63: wrong password, after about 1 s; user:badLogin as the schema documents (docs/mox-differences.md).
     let t0 = Instant::now();
     let bad = json!({"params": [token, "wrong-password"]}).to_string();
     let r = c

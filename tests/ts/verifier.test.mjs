@@ -1,4 +1,4 @@
-// The runtime verifier against the spec's type table (protocol spec §2 and §4.7),
+// The runtime verifier against the encoding of each type (docs/protocol.md: JSON encoding, TypeScript client),
 // value by value, in both directions: "in" is a parameter on its way to the server
 // (toJS false, unknown keys rejected), "out" a result on its way to the caller (toJS
 // true, unknown keys dropped). Every row runs against each build of the client: the

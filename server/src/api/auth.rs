@@ -62,7 +62,7 @@ impl App {
         if !ok {
             self.limiter.failure(ip);
             tokio::time::sleep(BAD_AUTH_DELAY).await;
-            // DESIGN.md: the documented code, not mox's user:loginFailed.
+            // The code the schema documents, not mox's user:loginFailed (docs/mox-differences.md).
             return Err(Error::new("user:badLogin", "invalid credentials"));
         }
         self.limiter.reset(ip);

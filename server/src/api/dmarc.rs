@@ -27,7 +27,7 @@ pub fn store_err(context: &str, e: StoreError) -> Error {
 }
 
 /// Parses a non-empty domain for the evaluation functions. mox answers `server:error` here;
-/// bad input is `user:error` in this server (DESIGN.md).
+/// bad input is `user:error` in this server (`docs/mox-differences.md`).
 fn parse_eval_domain(s: &str) -> Result<dns::Domain, Error> {
     let d = dns::parse_domain(s).map_err(|e| user_err("parsing domain", e))?;
     if d.ascii.is_empty() {

@@ -104,7 +104,7 @@ impl App {
         localpart: String,
     ) -> Result<(), Error> {
         let d = parse_nonempty(&domain).map_err(|e| user_err("parsing domain", e))?;
-        // DESIGN.md: the localpart is checked before any work is done.
+        // Unlike mox, the localpart is checked before any work is done (docs/mox-differences.md).
         if !localpart.is_empty() {
             let lp =
                 dns::parse_localpart(&localpart).map_err(|e| user_err("parsing localpart", e))?;

@@ -1,8 +1,8 @@
 //! DNS and network checks: CheckDomain, DomainRecords, LookupIP, DNSBLStatus and
 //! LookupTLSRPTRecord, answered through a real resolver ([`resolver`]) and real TLS/HTTPS
-//! connections ([`net`]), with mox's messages (spec §7, §8).
+//! connections ([`net`]), with mox's messages.
 //!
-//! Deliberate differences from mox at 62be829 (DESIGN.md, "mox quirks: what we do"):
+//! Deliberate differences from mox (also listed in `docs/mox-differences.md#dns-checks`):
 //! - `CheckResult.Domain` is filled in.
 //! - DANE: the per-MX TLSA lookup uses `_25._tcp.<mx>.` (mox appended a second dot, so it
 //!   never found anything).
@@ -239,7 +239,7 @@ fn resolver_for(app: &App) -> Result<Resolver, Error> {
 }
 
 impl App {
-    /// CheckDomain (spec §7).
+    /// CheckDomain: every check mox makes for a domain's DNS and TLS set-up.
     pub async fn check_domain(&self, domain_name: String) -> Result<api::CheckResult, Error> {
         Ok(self.check_domain_timed(domain_name).await?.0)
     }
@@ -275,7 +275,7 @@ impl App {
         Ok(check::run(&c).await)
     }
 
-    /// DomainRecords (spec §8).
+    /// DomainRecords: the records to publish for a domain, as mox prints them.
     pub async fn domain_records(&self, domain: String) -> Result<Vec<String>, Error> {
         let d =
             dns::parse_domain(&domain).map_err(|e| Error::user(format!("parsing domain: {e}")))?;

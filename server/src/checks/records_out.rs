@@ -1,5 +1,5 @@
 //! DomainRecords: the records to publish for a domain, line by line as mox prints them
-//! (spec §8). Fixed lines keep mox's spacing, so the output can be compared with mox's.
+//! (see `docs/mox-differences.md#dns-checks` for where we differ). Fixed lines keep mox's spacing, so the output can be compared with mox's.
 
 use std::collections::BTreeMap;
 
