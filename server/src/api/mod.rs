@@ -3,11 +3,9 @@
 //! The trait impl only forwards; each area lives in its own module as inherent methods of
 //! `App`: [`auth`] (LoginPrep, Login, Logout), [`domains`] (domains, accounts, addresses,
 //! passwords, limits, client configs, config files), [`queue`], [`dmarc`], [`tlsrpt`]
-//! (TLS reports, results, suppress list, MTA-STS policies) and [`misc`] (log levels,
+//! (TLS reports, results, suppress list, MTA-STS policies), [`dns`] (CheckDomain,
+//! DomainRecords, LookupIP, DNSBLStatus, LookupTLSRPTRecord) and [`misc`] (log levels,
 //! transports, update checks, web server config).
-//!
-//! The DNS/network functions (CheckDomain, LookupIP, DNSBLStatus, LookupTLSRPTRecord,
-//! DomainRecords) belong to a separate piece of work and answer `server:notImplemented`.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -20,6 +18,7 @@ use crate::app::App;
 
 pub mod auth;
 pub mod dmarc;
+pub mod dns;
 pub mod domains;
 pub mod misc;
 pub mod queue;

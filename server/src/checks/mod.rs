@@ -1,6 +1,8 @@
-//! DNS and network checks: CheckDomain, DomainRecords, LookupIP, DNSBLStatus and
-//! LookupTLSRPTRecord, answered through a real resolver ([`resolver`]) and real TLS/HTTPS
-//! connections ([`net`]), with mox's messages.
+//! DNS and network checks: what CheckDomain, DomainRecords, LookupIP, DNSBLStatus and
+//! LookupTLSRPTRecord answer, through a real resolver ([`resolver`]) and real TLS/HTTPS
+//! connections ([`net`]), with mox's messages. The API handlers (`api::dns`) read the
+//! configuration and the keys and call the functions here; nothing here knows the
+//! running server's state.
 //!
 //! Deliberate differences from mox (also listed in `docs/mox-differences.md#dns-checks`):
 //! - `CheckResult.Domain` is filled in.
@@ -29,10 +31,10 @@ use sherpa_admin::runtime::Error;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use crate::app::App;
 use crate::config::StaticConfig;
 use crate::dns::{self, Domain};
 use crate::dynconf::DomainConf;
+use crate::store::Store;
 
 mod check;
 pub mod net;
@@ -105,14 +107,14 @@ pub fn dkim_key_from_pem(pem: &str) -> Result<DkimKey, String> {
 }
 
 /// Loads the key of each configured selector from the store, by selector name.
-pub fn load_dkim_keys(app: &App, dc: &DomainConf) -> BTreeMap<String, Result<DkimKey, String>> {
+pub fn load_dkim_keys(store: &Store, dc: &DomainConf) -> BTreeMap<String, Result<DkimKey, String>> {
     let mut out = BTreeMap::new();
     for (sel, s) in &dc.dkim.selectors {
         let name = s
             .private_key_file
             .strip_prefix("dkim/")
             .unwrap_or(&s.private_key_file);
-        let r = match app.store.dkim_keys.get(name.as_bytes()) {
+        let r = match store.dkim_keys.get(name.as_bytes()) {
             Ok(Some(v)) => dkim_key_from_pem(&String::from_utf8_lossy(&v)),
             Ok(None) => Err(format!("private key {name:?} not found")),
             Err(e) => Err(format!("reading private key {name:?}: {e}")),
@@ -234,142 +236,125 @@ pub fn fmt_ips(ips: &[IpAddr]) -> String {
     format!("[{}]", l.join(" "))
 }
 
-fn resolver_for(app: &App) -> Result<Resolver, Error> {
-    Resolver::new(&app.static_config.config.dns).map_err(Error::server)
+fn resolver(st: &StaticConfig) -> Result<Resolver, Error> {
+    Resolver::new(&st.dns).map_err(Error::server)
 }
 
-impl App {
-    /// CheckDomain: every check mox makes for a domain's DNS and TLS set-up.
-    pub async fn check_domain(&self, domain_name: String) -> Result<api::CheckResult, Error> {
-        Ok(self.check_domain_timed(domain_name).await?.0)
-    }
+/// CheckDomain for a configured domain, with each sub-check's own duration (for the
+/// benchmark). `dkim_keys` are the domain's selector keys as [`load_dkim_keys`] reads them.
+pub async fn check_domain(
+    st: &StaticConfig,
+    domain: Domain,
+    dc: DomainConf,
+    dkim_keys: BTreeMap<String, Result<DkimKey, String>>,
+) -> Result<(api::CheckResult, Vec<SubCheckTime>), Error> {
+    let eff = st.checks.effective().map_err(Error::server)?;
+    let our = our_ips(st, true).map_err(|e| Error::server(format!("listing ips: {e}")))?;
+    let tls = net::client_config(&st.checks.ca_cert_files).map_err(Error::server)?;
+    let c = check::Ctx {
+        r: resolver(st)?,
+        st,
+        eff,
+        tls,
+        domain,
+        dc,
+        hostname: st.hostname_domain(),
+        our_ips: our,
+        dkim_keys,
+    };
+    Ok(check::run(&c).await)
+}
 
-    /// CheckDomain, also returning each sub-check's own duration (for the benchmark).
-    pub async fn check_domain_timed(
-        &self,
-        domain_name: String,
-    ) -> Result<(api::CheckResult, Vec<SubCheckTime>), Error> {
-        let d = dns::parse_domain(&domain_name)
-            .map_err(|e| Error::user(format!("parsing domain: {e}")))?;
-        let cfg = self.config();
-        let Some(dc) = cfg.dynamic.domains.get(d.name()).cloned() else {
-            return Err(Error::new("user:notFound", "domain not found"));
-        };
-        let st = &self.static_config.config;
-        let eff = st.checks.effective().map_err(Error::server)?;
-        let our = our_ips(st, true).map_err(|e| Error::server(format!("listing ips: {e}")))?;
-        let tls = net::client_config(&st.checks.ca_cert_files).map_err(Error::server)?;
-        let r = resolver_for(self)?;
-        let keys = load_dkim_keys(self, &dc);
-        let c = check::Ctx {
-            r,
-            st,
-            eff,
-            tls,
-            domain: d,
-            dc,
-            hostname: st.hostname_domain(),
-            our_ips: our,
-            dkim_keys: keys,
-        };
-        Ok(check::run(&c).await)
-    }
-
-    /// DomainRecords: the records to publish for a domain, as mox prints them.
-    pub async fn domain_records(&self, domain: String) -> Result<Vec<String>, Error> {
-        let d =
-            dns::parse_domain(&domain).map_err(|e| Error::user(format!("parsing domain: {e}")))?;
-        let cfg = self.config();
-        let Some(dc) = cfg.dynamic.domains.get(d.name()).cloned() else {
-            return Err(Error::user("lookup domain: unknown domain"));
-        };
-        let r = resolver_for(self)?;
-        // The probe uses the ASCII name (mox used the raw parameter, so Unicode input never
-        // counted as signed).
-        let has_dnssec = match r.txt(&format!("{}.", d.ascii)).await {
-            Ok(a) => a.authentic,
-            Err(e) if e.is_not_found() => false,
-            Err(e) => {
-                return Err(Error::server(format!(
-                    "looking up record to determine if dnssec is implemented: {e}"
-                )));
-            }
-        };
-        let keys = load_dkim_keys(self, &dc);
-        records_out::domain_records(&self.static_config.config, &d, &dc, &keys, has_dnssec)
-            .map_err(|e| Error::server(format!("dns records: {e}")))
-    }
-
-    /// LookupIP: the PTR names of an IP, each with a trailing dot.
-    pub async fn lookup_ip(&self, ip: String) -> Result<api::Reverse, Error> {
-        let Ok(addr) = ip.parse::<IpAddr>() else {
-            return Err(Error::user(format!(
-                "looking up ip: lookup {ip}: unrecognized address"
+/// DomainRecords for a configured domain: the records to publish, as mox prints them.
+pub async fn domain_records(
+    st: &StaticConfig,
+    d: &Domain,
+    dc: &DomainConf,
+    dkim_keys: &BTreeMap<String, Result<DkimKey, String>>,
+) -> Result<Vec<String>, Error> {
+    let r = resolver(st)?;
+    // The probe uses the ASCII name (mox used the raw parameter, so Unicode input never
+    // counted as signed).
+    let has_dnssec = match r.txt(&format!("{}.", d.ascii)).await {
+        Ok(a) => a.authentic,
+        Err(e) if e.is_not_found() => false,
+        Err(e) => {
+            return Err(Error::server(format!(
+                "looking up record to determine if dnssec is implemented: {e}"
             )));
-        };
-        let r = resolver_for(self)?;
-        let a = r
-            .ptr(addr)
-            .await
-            .map_err(|e| Error::user(format!("looking up ip: {e}")))?;
-        Ok(api::Reverse {
-            hostnames: a.records,
-        })
-    }
+        }
+    };
+    records_out::domain_records(st, d, dc, dkim_keys, has_dnssec)
+        .map_err(|e| Error::server(format!("dns records: {e}")))
+}
 
-    /// DNSBLStatus: for each sending IP (public addresses only), the status at each DNSBL
-    /// zone of the `public` listener.
-    pub async fn dnsbl_status(&self) -> Result<BTreeMap<String, BTreeMap<String, String>>, Error> {
-        let st = &self.static_config.config;
-        let mut zones = Vec::new();
-        if let Some(l) = st.listeners.get("public") {
-            for z in &l.smtp.dnsbls {
-                let d = dns::parse_domain(z)
-                    .map_err(|e| Error::server(format!("parse dnsbl zone: {e}")))?;
-                zones.push(d);
-            }
-        }
-        let ips: Vec<IpAddr> = our_ips(st, false)
-            .map_err(|e| Error::server(format!("listing ips: {e}")))?
-            .into_iter()
-            .filter(|ip| !ip.is_loopback() && !is_private(ip))
-            .collect();
-        let r = resolver_for(self)?;
-        let mut futs = Vec::new();
-        for ip in &ips {
-            for z in &zones {
-                let r = &r;
-                futs.push(async move {
-                    (
-                        ip.to_string(),
-                        z.log_string(),
-                        dnsbl_lookup(r, z, *ip).await,
-                    )
-                });
-            }
-        }
-        let mut out: BTreeMap<String, BTreeMap<String, String>> = ips
-            .iter()
-            .map(|ip| (ip.to_string(), BTreeMap::new()))
-            .collect();
-        for (ip, zone, status) in futures_util::future::join_all(futs).await {
-            out.entry(ip).or_default().insert(zone, status);
-        }
-        Ok(out)
-    }
+/// LookupIP: the PTR names of an IP, each with a trailing dot.
+pub async fn lookup_ip(st: &StaticConfig, ip: &str) -> Result<api::Reverse, Error> {
+    let Ok(addr) = ip.parse::<IpAddr>() else {
+        return Err(Error::user(format!(
+            "looking up ip: lookup {ip}: unrecognized address"
+        )));
+    };
+    let a = resolver(st)?
+        .ptr(addr)
+        .await
+        .map_err(|e| Error::user(format!("looking up ip: {e}")))?;
+    Ok(api::Reverse {
+        hostnames: a.records,
+    })
+}
 
-    /// LookupTLSRPTRecord: (record, txt, "") or (None, "", known error).
-    pub async fn lookup_tlsrpt_record(
-        &self,
-        domain: String,
-    ) -> Result<(Option<api::TLSRPTRecord>, String, String), Error> {
-        let d = dns::parse_domain(&domain)
-            .map_err(|e| Error::server(format!("parsing domain: {e}")))?;
-        let r = resolver_for(self)?;
-        match tlsrpt_lookup(&r, &d).await {
-            Ok((rec, txt)) => Ok((Some(rec), txt, String::new())),
-            Err(e) => Ok((None, String::new(), e)),
+/// DNSBLStatus: for each sending IP (public addresses only), the status at each DNSBL
+/// zone of the `public` listener.
+pub async fn dnsbl_status(
+    st: &StaticConfig,
+) -> Result<BTreeMap<String, BTreeMap<String, String>>, Error> {
+    let mut zones = Vec::new();
+    if let Some(l) = st.listeners.get("public") {
+        for z in &l.smtp.dnsbls {
+            let d = dns::parse_domain(z)
+                .map_err(|e| Error::server(format!("parse dnsbl zone: {e}")))?;
+            zones.push(d);
         }
+    }
+    let ips: Vec<IpAddr> = our_ips(st, false)
+        .map_err(|e| Error::server(format!("listing ips: {e}")))?
+        .into_iter()
+        .filter(|ip| !ip.is_loopback() && !is_private(ip))
+        .collect();
+    let r = resolver(st)?;
+    let mut futs = Vec::new();
+    for ip in &ips {
+        for z in &zones {
+            let r = &r;
+            futs.push(async move {
+                (
+                    ip.to_string(),
+                    z.log_string(),
+                    dnsbl_lookup(r, z, *ip).await,
+                )
+            });
+        }
+    }
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = ips
+        .iter()
+        .map(|ip| (ip.to_string(), BTreeMap::new()))
+        .collect();
+    for (ip, zone, status) in futures_util::future::join_all(futs).await {
+        out.entry(ip).or_default().insert(zone, status);
+    }
+    Ok(out)
+}
+
+/// LookupTLSRPTRecord: (record, txt, "") or (None, "", known error).
+pub async fn lookup_tlsrpt_record(
+    st: &StaticConfig,
+    domain: &str,
+) -> Result<(Option<api::TLSRPTRecord>, String, String), Error> {
+    let d = dns::parse_domain(domain).map_err(|e| Error::server(format!("parsing domain: {e}")))?;
+    match tlsrpt_lookup(&resolver(st)?, &d).await {
+        Ok((rec, txt)) => Ok((Some(rec), txt, String::new())),
+        Err(e) => Ok((None, String::new(), e)),
     }
 }
 
