@@ -78,6 +78,7 @@ impl App {
     /// Opens the store in `data_dir` and loads the configuration and sessions.
     pub fn open(data_dir: &Path, static_config: LoadedConfig) -> Result<App, String> {
         let store = Store::open(data_dir).map_err(|e| e.to_string())?;
+        crate::reports::repair_indexes_logged(&store).map_err(|e| e.to_string())?;
         let dynamic = load_dynamic(&store).map_err(|e| e.to_string())?;
         clean_orphans(&store, &dynamic).map_err(|e| e.to_string())?;
         // A stored config that no longer validates (e.g. after a static config change) is

@@ -137,7 +137,9 @@ fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, String> {
 }
 
 fn open_store(cli: &Cli) -> Result<Store, String> {
-    Store::open(&cli.data).map_err(|e| e.to_string())
+    let store = Store::open(&cli.data).map_err(|e| e.to_string())?;
+    crate::reports::repair_indexes_logged(&store).map_err(|e| e.to_string())?;
+    Ok(store)
 }
 
 fn flush(store: &Store) -> Result<(), String> {

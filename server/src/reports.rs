@@ -26,6 +26,64 @@ pub fn overlaps(begin: Instant, end: Instant, start: Instant, stop: Instant) -> 
         || (begin < start && end > stop)
 }
 
+/// Rebuilds each report index whose entry count differs from its records' count (a crash
+/// between writing a record and its index entry), and says what it rebuilt. Run at every
+/// open of the store, after [`Store::repair`].
+pub fn repair_indexes(store: &Store) -> Result<Vec<String>> {
+    let mut done = Vec::new();
+    if store.dmarc_reports.len() != store.dmarc_by_end.len() {
+        let recs = store.all::<DomainFeedback>("dmarc_reports")?;
+        store.dmarc_by_end.clear()?;
+        for (_, r) in &recs {
+            let idx = dmarc_index(r);
+            store
+                .dmarc_by_end
+                .insert(index_key(&idx, r.id as u64), idx.encode())?;
+        }
+        done.push("rebuilt dmarc_by_end".to_string());
+    }
+    if store.tls_reports.len() != store.tls_by_end.len() {
+        let recs = store.all::<TLSReportRecord>("tls_reports")?;
+        store.tls_by_end.clear()?;
+        for (_, r) in &recs {
+            let idx = tls_index(r);
+            store
+                .tls_by_end
+                .insert(index_key(&idx, r.id as u64), idx.encode())?;
+        }
+        done.push("rebuilt tls_by_end".to_string());
+    }
+    if store.dmarc_evals.len() != store.dmarc_evals_by_domain.len() {
+        let recs = store.all::<Evaluation>("dmarc_evals")?;
+        store.dmarc_evals_by_domain.clear()?;
+        for (_, e) in &recs {
+            store
+                .dmarc_evals_by_domain
+                .insert(domain_id_key(&e.policy_domain, e.id as u64), &[] as &[u8])?;
+        }
+        done.push("rebuilt dmarc_evals_by_domain".to_string());
+    }
+    if store.tls_results.len() != store.tls_results_key.len() {
+        let recs = store.all::<TLSResult>("tls_results")?;
+        store.tls_results_key.clear()?;
+        for (_, r) in &recs {
+            store
+                .tls_results_key
+                .insert(tls_result_key(r), &id_key(r.id as u64))?;
+        }
+        done.push("rebuilt tls_results_key".to_string());
+    }
+    Ok(done)
+}
+
+/// Runs [`repair_indexes`] and logs what it did, as the store's own repair does.
+pub fn repair_indexes_logged(store: &Store) -> Result<()> {
+    for r in repair_indexes(store)? {
+        tracing::warn!(target: "server::store", "repair at open: {r}");
+    }
+    Ok(())
+}
+
 /// The index entry of a DMARC report.
 pub fn dmarc_index(fb: &DomainFeedback) -> ReportIndex {
     let dr = &fb.report_metadata.date_range;
@@ -90,7 +148,7 @@ pub fn index_key(idx: &ReportIndex, id: u64) -> [u8; 16] {
 }
 
 /// Adds records, each followed by its index entry; assigns IDs and returns them. (A crash
-/// between the two leaves a record without index entry, which `Store::repair` fixes.)
+/// between the two leaves a record without index entry, which `repair_indexes` fixes at open.)
 fn add_indexed<T: serde::Serialize>(
     store: &Store,
     tree: &'static str,
@@ -438,5 +496,32 @@ mod tests {
         );
         assert!(!overlaps((200, 0), (300, 0), s, e));
         assert!(!overlaps((0, 0), (100, 0), s, e));
+    }
+
+    #[test]
+    fn repair_rebuilds_a_short_report_index_and_leaves_a_whole_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let ids = dmarc_add(&store, vec![DomainFeedback::default(); 3]).unwrap();
+        let result = TLSResult {
+            policy_domain: "example.org".into(),
+            day_utc: "20240102".into(),
+            recipient_domain: "example.net".into(),
+            ..TLSResult::default()
+        };
+        tls_results_add(&store, vec![result]).unwrap();
+        assert!(repair_indexes(&store).unwrap().is_empty());
+
+        // A crash between a record and its index entry leaves the index short.
+        let first = store.dmarc_by_end.iter().keys().next().unwrap().unwrap();
+        store.dmarc_by_end.remove(first).unwrap();
+        store.tls_results_key.clear().unwrap();
+        assert_eq!(
+            repair_indexes(&store).unwrap(),
+            ["rebuilt dmarc_by_end", "rebuilt tls_results_key"]
+        );
+        assert_eq!(store.dmarc_by_end.len(), ids.len());
+        assert_eq!(store.tls_results_key.len(), 1);
+        assert!(repair_indexes(&store).unwrap().is_empty());
     }
 }

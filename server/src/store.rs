@@ -37,7 +37,7 @@
 //! that deadlocks with concurrent `flush_async` calls (observed under concurrent load).
 //! Every write is a single-key operation (insert, remove, compare-and-swap), ordered so
 //! that a crash between two of them leaves at most an unreferenced record (a queue body, an
-//! index entry, a DKIM key) which `repair` at open removes or rebuilds. The dynamic
+//! index entry, a DKIM key) which the repairs at open (`Store::repair`, `reports::repair_indexes`) remove or rebuild. The dynamic
 //! configuration is one value, so a configuration change is one atomic compare-and-swap.
 
 use std::collections::BTreeMap;
@@ -365,6 +365,9 @@ impl Store {
         for r in store.repair()? {
             tracing::warn!(target: "server::store", "repair at open: {r}");
         }
+        // The report indexes are rebuilt by `reports::repair_indexes`, which the callers of
+        // `open` (the server and the CLI) run next: they are derived from report records,
+        // which this module stores without knowing their meaning.
         store
             .queue_count
             .store(store.queue.len() as i64, Ordering::SeqCst);
@@ -648,46 +651,6 @@ impl Store {
                 "removed {} queue bodies without record",
                 orphans.len()
             ));
-        }
-        if self.dmarc_reports.len() != self.dmarc_by_end.len() {
-            let recs = self.all::<sherpa_admin::api::DomainFeedback>("dmarc_reports")?;
-            self.dmarc_by_end.clear()?;
-            for (_, r) in &recs {
-                let idx = crate::reports::dmarc_index(r);
-                self.dmarc_by_end
-                    .insert(crate::reports::index_key(&idx, r.id as u64), idx.encode())?;
-            }
-            done.push("rebuilt dmarc_by_end".to_string());
-        }
-        if self.tls_reports.len() != self.tls_by_end.len() {
-            let recs = self.all::<sherpa_admin::api::TLSReportRecord>("tls_reports")?;
-            self.tls_by_end.clear()?;
-            for (_, r) in &recs {
-                let idx = crate::reports::tls_index(r);
-                self.tls_by_end
-                    .insert(crate::reports::index_key(&idx, r.id as u64), idx.encode())?;
-            }
-            done.push("rebuilt tls_by_end".to_string());
-        }
-        if self.dmarc_evals.len() != self.dmarc_evals_by_domain.len() {
-            let recs = self.all::<sherpa_admin::api::Evaluation>("dmarc_evals")?;
-            self.dmarc_evals_by_domain.clear()?;
-            for (_, e) in &recs {
-                self.dmarc_evals_by_domain.insert(
-                    crate::reports::domain_id_key(&e.policy_domain, e.id as u64),
-                    &[] as &[u8],
-                )?;
-            }
-            done.push("rebuilt dmarc_evals_by_domain".to_string());
-        }
-        if self.tls_results.len() != self.tls_results_key.len() {
-            let recs = self.all::<sherpa_admin::api::TLSResult>("tls_results")?;
-            self.tls_results_key.clear()?;
-            for (_, r) in &recs {
-                self.tls_results_key
-                    .insert(crate::reports::tls_result_key(r), &id_key(r.id as u64))?;
-            }
-            done.push("rebuilt tls_results_key".to_string());
         }
         for (tree, addr_tree) in [
             ("dmarc_suppress", "dmarc_suppress_addr"),
