@@ -37,8 +37,9 @@
 //! that deadlocks with concurrent `flush_async` calls (observed under concurrent load).
 //! Every write is a single-key operation (insert, remove, compare-and-swap), ordered so
 //! that a crash between two of them leaves at most an unreferenced record (a queue body, an
-//! index entry, a DKIM key) which the repairs at open (`Store::repair`, `reports::repair_indexes`) remove or rebuild. The dynamic
-//! configuration is one value, so a configuration change is one atomic compare-and-swap.
+//! index entry, a DKIM key), which the repairs at open (`Store::repair`,
+//! `reports::repair_indexes`) remove or rebuild. The dynamic configuration is one value,
+//! so a configuration change is one atomic compare-and-swap.
 
 use std::collections::BTreeMap;
 use std::fmt;
