@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::StaticConfig;
 use crate::dns::{self, Address, Domain};
+pub use crate::webserver::{WebConf, WebHandlerConf};
 
 /// DKIM selector settings, as in domains.conf.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -179,19 +180,6 @@ pub struct AccountConf {
     pub max_outgoing_messages_per_day: i32,
     #[serde(rename = "MaxFirstTimeRecipientsPerDay")]
     pub max_first_time_recipients_per_day: i32,
-}
-
-/// A web handler as stored (the API's `WebHandler` without its derived `Name`/`DNSDomain`).
-pub type WebHandlerConf = sherpa_admin::api::WebHandler;
-
-/// Web server redirects and handlers.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct WebConf {
-    #[serde(rename = "WebDomainRedirects")]
-    pub web_domain_redirects: BTreeMap<String, String>,
-    #[serde(rename = "WebHandlers")]
-    pub web_handlers: Vec<WebHandlerConf>,
 }
 
 /// The whole dynamic configuration.
@@ -514,7 +502,7 @@ pub fn validate(d: &Dynamic, st: &StaticConfig) -> Result<BTreeMap<String, AddrE
         });
     }
 
-    crate::webserver::validate(&d.web, &d.domains, st)?;
+    crate::webserver::validate(&d.web, st)?;
     Ok(index)
 }
 

@@ -1,13 +1,28 @@
-//! Web server configuration: redirects and handlers, their validation (part of the full
-//! config validation) and the WebserverConfig/WebserverConfigSave views.
+//! Web server configuration: the stored redirects and handlers ([`WebConf`], part of the
+//! dynamic configuration), their validation (part of the full config validation) and the
+//! WebserverConfig/WebserverConfigSave views. The dynamic configuration uses this module;
+//! it does not use the dynamic configuration.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
 use sherpa_admin::api;
 
 use crate::config::StaticConfig;
 use crate::dns;
-use crate::dynconf::{DomainConf, WebConf, WebHandlerConf};
+
+/// A web handler as stored (the API's `WebHandler` without its derived `Name`/`DNSDomain`).
+pub type WebHandlerConf = sherpa_admin::api::WebHandler;
+
+/// Web server redirects and handlers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebConf {
+    #[serde(rename = "WebDomainRedirects")]
+    pub web_domain_redirects: BTreeMap<String, String>,
+    #[serde(rename = "WebHandlers")]
+    pub web_handlers: Vec<WebHandlerConf>,
+}
 
 fn check_headers(
     kind: &str,
@@ -32,11 +47,7 @@ fn compile(kind: &str, dom: &str, re: &str, what: &str, pattern: &str) -> Result
 }
 
 /// Validation of redirects and handlers, with mox's messages.
-pub fn validate(
-    web: &WebConf,
-    _domains: &BTreeMap<String, DomainConf>,
-    st: &StaticConfig,
-) -> Result<(), String> {
+pub fn validate(web: &WebConf, st: &StaticConfig) -> Result<(), String> {
     if (!web.web_domain_redirects.is_empty() || !web.web_handlers.is_empty())
         && !st.webserver_enabled()
     {
