@@ -57,6 +57,8 @@ use serde::{Deserialize, Serialize};
 
 use sherpa_admin::api;
 
+pub mod checks;
+
 /// The default listen address: loopback only, on a port that needs no privileges.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:1080";
 
@@ -86,9 +88,9 @@ pub struct StaticConfig {
     pub transports: BTreeMap<String, api::Transport>,
     #[serde(rename = "Listeners")]
     pub listeners: BTreeMap<String, Listener>,
-    /// Ports, timeouts, trust roots and host keys of the DNS/network checks (`checks::settings`).
+    /// Ports, timeouts, trust roots and host keys of the DNS/network checks (`config::checks`).
     #[serde(rename = "Checks")]
-    pub checks: crate::checks::settings::CheckSettings,
+    pub checks: checks::CheckSettings,
 }
 
 impl Default for StaticConfig {
@@ -142,7 +144,7 @@ pub struct DnsSettings {
     /// `host:port` of an upstream resolver; empty means the system resolver.
     #[serde(rename = "Upstream")]
     pub upstream: String,
-    /// Per-query timeout as a Go duration ("" = 5s); see `checks::settings`.
+    /// Per-query timeout as a Go duration ("" = 5s); see `config::checks`.
     #[serde(rename = "Timeout")]
     pub timeout: String,
     /// Attempts per query (0 = 2).
@@ -311,7 +313,7 @@ impl StaticConfig {
                     .map_err(|e| format!("listener {name}: parsing Hostname: {e}"))?;
             }
         }
-        crate::checks::check_settings(self)?;
+        check_settings(self)?;
         Ok(())
     }
 
@@ -331,6 +333,49 @@ impl StaticConfig {
             .values()
             .any(|l| l.webserver_http.enabled || l.webserver_https.enabled)
     }
+}
+
+/// Validates the check settings, so that a bad value fails at start-up.
+fn check_settings(st: &StaticConfig) -> Result<(), String> {
+    st.checks.effective()?;
+    resolver_config_checked(&st.dns)?;
+    for (l, _) in st.checks.host_private_key_files.iter() {
+        if !st.listeners.contains_key(l) {
+            return Err(format!(
+                "Checks.HostPrivateKeyFiles: unknown listener {l:?}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks the `[DNS]` settings without reading the system configuration.
+pub fn resolver_config_checked(s: &DnsSettings) -> Result<(), String> {
+    let timeout = checks::duration_or(&s.timeout, std::time::Duration::from_secs(5))
+        .map_err(|e| format!("DNS.Timeout: {e}"))?;
+    if timeout.is_zero() {
+        return Err("DNS.Timeout: must be positive".to_string());
+    }
+    parse_upstreams(&s.upstream)?;
+    Ok(())
+}
+
+/// Parses `ip`, `ip:port` or `[ip6]:port` entries separated by commas or whitespace.
+pub fn parse_upstreams(s: &str) -> Result<Vec<std::net::SocketAddr>, String> {
+    let mut out = Vec::new();
+    for part in s
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+    {
+        let addr = if let Ok(ip) = part.parse::<std::net::IpAddr>() {
+            std::net::SocketAddr::new(ip, 53)
+        } else {
+            part.parse::<std::net::SocketAddr>()
+                .map_err(|_| format!("DNS.Upstream: invalid address {part:?}"))?
+        };
+        out.push(addr);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -18,9 +18,9 @@ use sherpa_admin::api::{
 
 use super::records::{dkim, dmarc, mtasts, spf, tlsrpt, txt_strings};
 use super::resolver::Resolver;
-use super::settings::Effective;
 use super::{DkimKey, HostKey, fmt_ips, load_host_keys, net};
 use crate::config::StaticConfig;
+use crate::config::checks::Effective;
 use crate::dns::{Domain, parse_domain};
 use crate::dynconf::DomainConf;
 

@@ -41,24 +41,9 @@ pub mod net;
 pub mod records;
 mod records_out;
 pub mod resolver;
-pub mod settings;
 
 pub use check::SubCheckTime;
 use resolver::Resolver;
-
-/// Validates the check settings at config load, so a bad value fails at start-up.
-pub fn check_settings(st: &StaticConfig) -> Result<(), String> {
-    st.checks.effective()?;
-    resolver::resolver_config_checked(&st.dns)?;
-    for (l, _) in st.checks.host_private_key_files.iter() {
-        if !st.listeners.contains_key(l) {
-            return Err(format!(
-                "Checks.HostPrivateKeyFiles: unknown listener {l:?}"
-            ));
-        }
-    }
-    Ok(())
-}
 
 /// A DKIM key of a selector, reduced to what DNS records need.
 #[derive(Debug, Clone)]

@@ -24,7 +24,7 @@
 //! failures.
 
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,7 +36,7 @@ use hickory_resolver::proto::op::{DnsRequest, DnsRequestOptions, Query, Response
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 use hickory_resolver::{ConnectionProvider, NameServerPool, PoolContext, TlsConfig};
 
-use crate::config::DnsSettings;
+use crate::config::{DnsSettings, parse_upstreams};
 
 /// What went wrong with a lookup, for callers that treat "not found" specially.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,7 +175,7 @@ impl ConnectionProvider for AdProvider {
 
 /// Parses the `[DNS]` settings into hickory's config and options.
 pub fn resolver_config(s: &DnsSettings) -> Result<(ResolverConfig, ResolverOpts), String> {
-    let timeout = super::settings::duration_or(&s.timeout, Duration::from_secs(5))
+    let timeout = crate::config::checks::duration_or(&s.timeout, Duration::from_secs(5))
         .map_err(|e| format!("DNS.Timeout: {e}"))?;
     if timeout.is_zero() {
         return Err("DNS.Timeout: must be positive".to_string());
@@ -214,35 +214,6 @@ pub fn resolver_config(s: &DnsSettings) -> Result<(ResolverConfig, ResolverOpts)
     // Names are always absolute here; never try search domains.
     opts.ndots = 0;
     Ok((config, opts))
-}
-
-/// Checks the `[DNS]` settings without reading the system configuration.
-pub fn resolver_config_checked(s: &DnsSettings) -> Result<(), String> {
-    let timeout = super::settings::duration_or(&s.timeout, Duration::from_secs(5))
-        .map_err(|e| format!("DNS.Timeout: {e}"))?;
-    if timeout.is_zero() {
-        return Err("DNS.Timeout: must be positive".to_string());
-    }
-    parse_upstreams(&s.upstream)?;
-    Ok(())
-}
-
-/// Parses `ip`, `ip:port` or `[ip6]:port` entries separated by commas or whitespace.
-pub fn parse_upstreams(s: &str) -> Result<Vec<SocketAddr>, String> {
-    let mut out = Vec::new();
-    for part in s
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
-    {
-        let addr = if let Ok(ip) = part.parse::<IpAddr>() {
-            SocketAddr::new(ip, 53)
-        } else {
-            part.parse::<SocketAddr>()
-                .map_err(|_| format!("DNS.Upstream: invalid address {part:?}"))?
-        };
-        out.push(addr);
-    }
-    Ok(out)
 }
 
 /// The checks' resolver.
