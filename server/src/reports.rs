@@ -237,6 +237,79 @@ pub fn scan(
     Ok(out)
 }
 
+/// A report kind stored with a period index: DMARC aggregate reports and TLS reports.
+/// Their period, summary and by-ID queries are one code path over the index entries.
+pub trait IndexedReport: serde::de::DeserializeOwned {
+    /// The tree of the records.
+    const RECORDS: &'static str;
+    /// The period index tree (`time ++ id` keys, [`ReportIndex`] values).
+    const BY_END: &'static str;
+    /// The record's `Domain`, which is also its index entry's domain.
+    fn domain(&self) -> &str;
+}
+
+impl IndexedReport for DomainFeedback {
+    const RECORDS: &'static str = "dmarc_reports";
+    const BY_END: &'static str = "dmarc_by_end";
+    fn domain(&self) -> &str {
+        &self.domain
+    }
+}
+
+impl IndexedReport for TLSReportRecord {
+    const RECORDS: &'static str = "tls_reports";
+    const BY_END: &'static str = "tls_by_end";
+    fn domain(&self) -> &str {
+        &self.domain
+    }
+}
+
+/// Index entries of reports of kind `R` overlapping [start, stop], of `domain` only when
+/// one is given.
+pub fn index_in<R: IndexedReport>(
+    store: &Store,
+    start: Instant,
+    stop: Instant,
+    domain: Option<&str>,
+) -> Result<Vec<(u64, ReportIndex)>> {
+    let mut hits = scan(store, R::BY_END, start, stop)?;
+    if let Some(d) = domain {
+        hits.retain(|(_, idx)| idx.domain == d);
+    }
+    Ok(hits)
+}
+
+/// Reports of kind `R` overlapping [start, stop] (of `domain` only, when given), the latest
+/// period end first and then by domain, as mox lists them.
+pub fn reports_in<R: IndexedReport>(
+    store: &Store,
+    start: Instant,
+    stop: Instant,
+    domain: Option<&str>,
+) -> Result<Vec<R>> {
+    let mut hits = index_in::<R>(store, start, stop, domain)?;
+    // The index entry carries the record's period end and domain, so the order can be
+    // decided before any record is read (a stable sort: ties keep the index order).
+    hits.sort_by(|(_, a), (_, b)| b.end.cmp(&a.end).then_with(|| a.domain.cmp(&b.domain)));
+    let mut out = Vec::with_capacity(hits.len());
+    for (id, _) in hits {
+        if let Some(r) = store.get::<R>(R::RECORDS, &id_key(id))? {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// The report of kind `R` with this ID, if there is one and it belongs to `domain`.
+pub fn report_of<R: IndexedReport>(store: &Store, domain: &str, id: i64) -> Result<Option<R>> {
+    if id <= 0 {
+        return Ok(None);
+    }
+    Ok(store
+        .get::<R>(R::RECORDS, &id_key(id as u64))?
+        .filter(|r| r.domain() == domain))
+}
+
 /// Stores DMARC evaluations (new IDs) with their domain index; the caller flushes.
 pub fn evaluations_add(store: &Store, evals: Vec<Evaluation>) -> Result<Vec<i64>> {
     if evals.is_empty() {

@@ -10,7 +10,7 @@ use sherpa_admin::runtime::{Error, Timestamp};
 use crate::app::{App, server_err, user_err};
 use crate::dns;
 use crate::reports::{self, SuppressList};
-use crate::store::{StoreError, id_key};
+use crate::store::StoreError;
 
 fn secs(t: &Timestamp) -> (i64, u32) {
     // DMARC periods are whole Unix seconds; mox compares with start.Unix().
@@ -51,30 +51,9 @@ impl App {
         end: Timestamp,
         domain: String,
     ) -> Result<Vec<DomainFeedback>, Error> {
-        const P: &str = "fetching dmarc aggregate reports from database";
-        let hits = reports::scan(&self.store, "dmarc_by_end", secs(&start), secs(&end))
-            .map_err(|e| server_err(P, e))?;
-        let mut out = Vec::new();
-        for (id, idx) in hits {
-            if !domain.is_empty() && idx.domain != domain {
-                continue;
-            }
-            if let Some(r) = self
-                .store
-                .get::<DomainFeedback>("dmarc_reports", &id_key(id))
-                .map_err(|e| server_err(P, e))?
-            {
-                out.push(r);
-            }
-        }
-        out.sort_by(|a, b| {
-            b.report_metadata
-                .date_range
-                .end
-                .cmp(&a.report_metadata.date_range.end)
-                .then_with(|| a.domain.cmp(&b.domain))
-        });
-        Ok(out)
+        let domain = (!domain.is_empty()).then_some(domain.as_str());
+        reports::reports_in(&self.store, secs(&start), secs(&end), domain)
+            .map_err(|e| server_err("fetching dmarc aggregate reports from database", e))
     }
 
     pub async fn dmarc_report_id(
@@ -83,17 +62,9 @@ impl App {
         report_id: i64,
     ) -> Result<DomainFeedback, Error> {
         const P: &str = "fetching dmarc aggregate report from database";
-        let r = if report_id > 0 {
-            self.store
-                .get::<DomainFeedback>("dmarc_reports", &id_key(report_id as u64))
-                .map_err(|e| server_err(P, e))?
-        } else {
-            None
-        };
-        match r {
-            Some(r) if r.domain == domain => Ok(r),
-            _ => Err(Error::user(format!("{P}: absent"))),
-        }
+        reports::report_of(&self.store, &domain, report_id)
+            .map_err(|e| server_err(P, e))?
+            .ok_or_else(|| Error::user(format!("{P}: absent")))
     }
 
     pub async fn dmarc_summaries(
@@ -102,13 +73,12 @@ impl App {
         end: Timestamp,
         domain: String,
     ) -> Result<Vec<DMARCSummary>, Error> {
-        let hits = reports::scan(&self.store, "dmarc_by_end", secs(&start), secs(&end))
-            .map_err(|e| server_err("fetching dmarc aggregate reports from database", e))?;
+        let filter = (!domain.is_empty()).then_some(domain.as_str());
+        let hits =
+            reports::index_in::<DomainFeedback>(&self.store, secs(&start), secs(&end), filter)
+                .map_err(|e| server_err("fetching dmarc aggregate reports from database", e))?;
         let mut agg: BTreeMap<String, ([i64; 6], BTreeMap<String, i64>)> = BTreeMap::new();
         for (_, idx) in hits {
-            if !domain.is_empty() && idx.domain != domain {
-                continue;
-            }
             let e = agg.entry(idx.domain).or_default();
             for (a, b) in e.0.iter_mut().zip(idx.counts) {
                 *a += b;

@@ -13,7 +13,6 @@ use super::dmarc::store_err;
 use crate::app::{App, server_err, user_err};
 use crate::dns;
 use crate::reports::{self, SuppressList};
-use crate::store::id_key;
 
 fn instant(t: &Timestamp) -> (i64, u32) {
     (t.timestamp(), t.timestamp_subsec_nanos())
@@ -76,29 +75,13 @@ impl App {
                 .map_err(|e| user_err(&format!("parsing domain {policy_domain:?}"), e))?;
             Some(d.name().to_string())
         };
-        let hits = reports::scan(&self.store, "tls_by_end", instant(&start), instant(&end))
-            .map_err(|e| server_err(P, e))?;
-        let mut out = Vec::new();
-        for (id, idx) in hits {
-            if filter.as_ref().is_some_and(|f| *f != idx.domain) {
-                continue;
-            }
-            if let Some(r) = self
-                .store
-                .get::<TLSReportRecord>("tls_reports", &id_key(id))
-                .map_err(|e| server_err(P, e))?
-            {
-                out.push(r);
-            }
-        }
-        out.sort_by(|a, b| {
-            b.report
-                .date_range
-                .end
-                .cmp(&a.report.date_range.end)
-                .then_with(|| a.domain.cmp(&b.domain))
-        });
-        Ok(out)
+        reports::reports_in(
+            &self.store,
+            instant(&start),
+            instant(&end),
+            filter.as_deref(),
+        )
+        .map_err(|e| server_err(P, e))
     }
 
     pub async fn tls_report_id(
@@ -107,17 +90,9 @@ impl App {
         report_id: i64,
     ) -> Result<TLSReportRecord, Error> {
         const P: &str = "fetching tls report from database";
-        let r = if report_id > 0 {
-            self.store
-                .get::<TLSReportRecord>("tls_reports", &id_key(report_id as u64))
-                .map_err(|e| server_err(P, e))?
-        } else {
-            None
-        };
-        match r {
-            Some(r) if r.domain == domain => Ok(r),
-            _ => Err(Error::user(format!("{P}: absent"))),
-        }
+        reports::report_of(&self.store, &domain, report_id)
+            .map_err(|e| server_err(P, e))?
+            .ok_or_else(|| Error::user(format!("{P}: absent")))
     }
 
     pub async fn tlsrpt_summaries(
@@ -133,13 +108,15 @@ impl App {
                 .map_err(|e| user_err("parsing policy domain", e))?;
             Some(d.name().to_string())
         };
-        let hits = reports::scan(&self.store, "tls_by_end", instant(&start), instant(&end))
-            .map_err(|e| server_err("fetching tls reports from database", e))?;
+        let hits = reports::index_in::<TLSReportRecord>(
+            &self.store,
+            instant(&start),
+            instant(&end),
+            filter.as_deref(),
+        )
+        .map_err(|e| server_err("fetching tls reports from database", e))?;
         let mut agg: BTreeMap<String, (i64, i64, BTreeMap<String, i64>)> = BTreeMap::new();
         for (_, idx) in hits {
-            if filter.as_ref().is_some_and(|f| *f != idx.domain) {
-                continue;
-            }
             let e = agg.entry(idx.domain).or_default();
             e.0 += idx.counts[0];
             e.1 += idx.counts[1];
