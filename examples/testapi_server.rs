@@ -30,7 +30,7 @@ use sherpa_runtime::{Bytes, Error, Int64s, Options, Timestamp, Uint64s};
 // Not every generated item (e.g. FUNCTIONS) is used by this server.
 #[allow(dead_code)]
 mod clientapi {
-    include!(concat!(env!("OUT_DIR"), "/ts_clientapi.rs"));
+    include!("../tests/ts/clientapi.rs");
 }
 
 use clientapi::{Level, Mode, Stats, Sub, Thing, Token};

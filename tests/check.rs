@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use sherpa_codegen::check::{CheckError, check};
-use sherpa_codegen::parse::{Arg, Function, Section, Struct, parse};
+use sherpa_codegen::sherpadoc::{Arg, Function, Section, Struct};
+use sherpa_codegen::{CheckError, check, check_go, parse};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid")
@@ -84,7 +84,7 @@ fn api_json_passes() {
     let text =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("api.json")).unwrap();
     let doc = parse(&text).unwrap();
-    assert_eq!(check(&doc), Ok(()));
+    assert_eq!(check_go(&doc), Ok(()));
 }
 
 /// Valid documents, including the Go behaviours that look like mistakes but must pass.
@@ -131,7 +131,7 @@ fn valid_documents_pass() {
     ];
     for (i, text) in cases.iter().enumerate() {
         let doc = parse(text).unwrap_or_else(|e| panic!("case {i}: {e}"));
-        assert_eq!(check(&doc), Ok(()), "case {i}");
+        assert_eq!(check_go(&doc), Ok(()), "case {i}");
     }
 }
 
@@ -153,7 +153,7 @@ fn keys_are_read_like_go() {
     let want = parse(canonical).unwrap();
     let got = parse(folded).unwrap();
     assert_eq!(got, want);
-    assert_eq!(check(&got), Ok(()));
+    assert_eq!(check_go(&got), Ok(()));
 
     // Keys that fold to no field are ignored, as before; errors on the slow path still
     // name what is wrong.
@@ -209,11 +209,11 @@ fn ten_thousand_nested_sections_do_not_overflow_the_stack() {
     const DEPTH: usize = 10_000;
 
     let doc = deep_document(DEPTH, &["nullable", "Top"]);
-    assert_eq!(check(&doc), Ok(()));
+    assert_eq!(check_go(&doc), Ok(()));
     dismantle(doc);
 
     let doc = deep_document(DEPTH, &["[]", "Missing"]);
-    let err = check(&doc).unwrap_err();
+    let err = check_go(&doc).unwrap_err();
     dismantle(doc);
     assert_eq!(err.message, r#"referenced type "Missing" does not exist"#);
     let mut expected = String::new();
@@ -229,10 +229,10 @@ fn very_long_typewords_do_not_overflow_the_stack() {
     let mut words = vec!["[]"; 200_000];
     words.push("string");
     let doc = deep_document(0, &words);
-    assert_eq!(check(&doc), Ok(()));
+    assert_eq!(check_go(&doc), Ok(()));
 
     words.push("extra");
-    let err = check(&deep_document(0, &words)).unwrap_err();
+    let err = check_go(&deep_document(0, &words)).unwrap_err();
     assert_eq!(err.message, "leftover typewords [extra]");
 }
 
@@ -249,4 +249,53 @@ fn deeply_nested_json_is_a_parse_error() {
         err.starts_with("parsing sherpadoc JSON: recursion limit exceeded"),
         "{err}"
     );
+}
+
+/// Rules 16–19: what Go accepts but no generator can emit. `check_go` lets these
+/// documents through, as Go's checker does; `check` rejects them with a path.
+#[test]
+fn rules_beyond_go() {
+    let doc = |body: &str| {
+        parse(&format!(
+            r#"{{"Name":"T","Docs":"","SherpaVersion":0,"SherpadocVersion":1,{body}}}"#
+        ))
+        .unwrap()
+    };
+    let deep = format!(
+        r#""Functions":[{{"Name":"F","Docs":"","Params":[{{"Name":"p","Typewords":[{}"string"]}}],"Returns":[]}}]"#,
+        r#""[]","#.repeat(33)
+    );
+    let value_as_type = r#""Strings":[{"Name":"Kind","Docs":"","Values":[{"Name":"KindA","Value":"a","Docs":""}]}],
+        "Structs":[{"Name":"S","Docs":"","Fields":[{"Name":"k","Docs":"","Typewords":["KindA"]}]}]"#;
+    let cycle = r#""Structs":[
+        {"Name":"A","Docs":"","Fields":[{"Name":"B","Docs":"","Typewords":["B"]}]},
+        {"Name":"B","Docs":"","Fields":[{"Name":"A","Docs":"","Typewords":["A"]}]}]"#;
+    let cases = [
+        (
+            deep.as_str(),
+            r#"invalid sherpadoc at .Functions[0 ("F")].Params[0 ("p")]: type nested more than 32 levels deep"#,
+        ),
+        (
+            value_as_type,
+            r#"invalid sherpadoc at .Structs[0 ("S")].Fields[0 ("k")]: referenced type "KindA" is a value of "Kind", not a type"#,
+        ),
+        (
+            cycle,
+            r#"invalid sherpadoc at .Structs[0 ("A")]: struct "A" contains itself without a nullable in between"#,
+        ),
+    ];
+    for (body, want) in cases {
+        let d = doc(body);
+        assert_eq!(check_go(&d), Ok(()), "{body}");
+        assert_eq!(check(&d).unwrap_err().to_string(), want);
+    }
+
+    // Rule 19: only a document built in code can nest sections this deep.
+    let d = deep_document(65, &["string"]);
+    assert_eq!(check_go(&d), Ok(()));
+    let err = check(&d).unwrap_err();
+    assert_eq!(err.message, "sections nested more than 64 levels deep");
+    assert_eq!(err.path.matches(".Sections[").count(), 65);
+    dismantle(d);
+    assert!(check(&deep_document(64, &["string"])).is_ok());
 }

@@ -17,7 +17,7 @@ use sherpa_runtime::{Bytes, Error, Int64s, Options, Timestamp, Uint64s};
 /// The generated test API; not every generated item is used by these tests.
 #[allow(dead_code)]
 mod testapi {
-    include!(concat!(env!("OUT_DIR"), "/testapi.rs"));
+    include!("fixtures/testapi.rs");
 }
 
 use testapi::{Level, Mode, Person};

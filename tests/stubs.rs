@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use sherpa_codegen::stubs::{StubOptions, stubs};
+use sherpa_codegen::{StubOptions, stubs};
 
 /// The admin API's stubs, implementing `sherpa_admin::api::Api`.
 mod admin {
@@ -24,7 +24,7 @@ mod admin {
 mod testapi {
     #[allow(dead_code)]
     mod api {
-        include!(concat!(env!("OUT_DIR"), "/testapi.rs"));
+        include!("fixtures/testapi.rs");
     }
 
     include!("fixtures/stubs/testapi.rs");
@@ -34,8 +34,8 @@ mod testapi {
 fn check_current(schema: &str, snapshot: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let json = std::fs::read_to_string(root.join(schema)).unwrap();
-    let model = sherpa_codegen::load(&json).unwrap();
-    let text = stubs(&model, &StubOptions::default());
+    let api = sherpa_codegen::read(&json).unwrap();
+    let text = stubs(&api, &StubOptions::default()).unwrap();
     let path = root.join(snapshot);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         sherpa_codegen::write_if_changed(&path, &text).unwrap();

@@ -18,7 +18,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sherpa_codegen::emit_ts::{TsOptions, TsOutput, generate_from_json};
+use sherpa_codegen::{Error, TsOptions, TsOutput, generate_typescript};
+
+/// Reads and checks a schema, then generates its TypeScript client.
+fn generate_from_json(json: &str, opts: &TsOptions) -> Result<TsOutput, Error> {
+    generate_typescript(&sherpa_codegen::read(json)?, opts)
+}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -395,7 +400,7 @@ fn names_the_client_cannot_use_are_errors_with_paths() {
         ),
         (
             r#"{"Name":"X","Ints":[{"Name":"K","Values":[{"Name":"KA","Value":1}]}],"Functions":[{"Name":"F","Params":[{"Name":"k","Typewords":["KA"]}],"Returns":[]}],"SherpadocVersion":1}"#,
-            r#"cannot generate TypeScript for sherpadoc at .Functions[0 ("F")].Params[0 ("k")]: referenced type "KA" is a value of "K", not a type"#,
+            r#"invalid sherpadoc at .Functions[0 ("F")].Params[0 ("k")]: referenced type "KA" is a value of "K", not a type"#,
         ),
         (
             r#"{"Name":"X","Structs":[{"Name":"S","Fields":[{"Name":"A","Typewords":["Missing"]}]}],"SherpadocVersion":1}"#,

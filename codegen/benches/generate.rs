@@ -7,8 +7,9 @@
 //! - `generate_rust/api.json`: the Rust bindings alone.
 //! - `... x10`: ten renamed copies of api.json in one document, to see that the cost
 //!   grows linearly.
-//! - `stages/*`: parse + check + model, emitting tokens, formatting (syn +
-//!   prettyplease), and TypeScript, separately.
+//! - `stages/*`: reading (parse + check, which builds the model), the Rust bindings
+//!   from the model (naming, emitting tokens, formatting with syn + prettyplease), and
+//!   the TypeScript client from the model, separately.
 //! - `dispatch/*`: one call through `handle` and a generated `Dispatcher`, with an
 //!   implementation that returns its input: the trivial call (`Unnamed(string) string`
 //!   of the `returns` fixture; target under 3 µs), and `Echo` of the `alltypes` fixture
@@ -19,12 +20,9 @@ use std::hint::black_box;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use sherpa_codegen::emit_ts::{self, TsOptions};
-use sherpa_codegen::parse::Section;
-use sherpa_codegen::{
-    Model, RustOptions, emit_rust, format, generate_rust, generate_rust_from_model, load, read,
-};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use sherpa_codegen::sherpadoc::Section;
+use sherpa_codegen::{RustOptions, TsOptions, generate_rust, generate_typescript, parse, read};
 
 /// The allocator of the `sherpa-codegen` CLI, so the numbers are those of a CLI run.
 /// Measured in one session on one machine: with the system allocator (glibc),
@@ -40,7 +38,7 @@ const API_JSON: &str = include_str!("../../api.json");
 /// copy `k` gets the suffix `Copy{k}`, and type references are renamed to match, so the
 /// result is a valid schema ten times the size.
 fn ten_copies() -> String {
-    let doc = sherpa_codegen::parse::parse(API_JSON).expect("api.json parses");
+    let doc = parse(API_JSON).expect("api.json parses");
     let mut big = Section {
         functions: Vec::new(),
         structs: Vec::new(),
@@ -104,10 +102,9 @@ fn bench_generate(c: &mut Criterion) {
     // What `sherpa-codegen generate --rust --ts` does: one read of the schema, the Rust
     // bindings and the TypeScript client.
     let both = |json: &str| {
-        let doc = read(black_box(json)).expect("reads");
-        let model = Model::build(&doc).expect("builds");
-        let rust = generate_rust_from_model(&model, "api.json", &opts).expect("generates Rust");
-        let ts = emit_ts::generate(&doc, &ts_opts).expect("generates TS");
+        let api = read(black_box(json)).expect("reads");
+        let rust = generate_rust(&api, "api.json", &opts).expect("generates Rust");
+        let ts = generate_typescript(&api, &ts_opts).expect("generates TS");
         (rust, ts)
     };
     let mut g = c.benchmark_group("generate_rust_and_ts");
@@ -122,33 +119,32 @@ fn bench_generate(c: &mut Criterion) {
     g.sample_size(20);
     g.throughput(Throughput::Bytes(API_JSON.len() as u64));
     g.bench_function("api.json", |b| {
-        b.iter(|| generate_rust(black_box(API_JSON), "api.json", &opts).expect("generates"))
+        b.iter(|| {
+            let api = read(black_box(API_JSON)).expect("reads");
+            generate_rust(&api, "api.json", &opts).expect("generates")
+        })
     });
     g.throughput(Throughput::Bytes(big.len() as u64));
     g.bench_function("api.json x10", |b| {
-        b.iter(|| generate_rust(black_box(&big), "big.json", &opts).expect("generates"))
+        b.iter(|| {
+            let api = read(black_box(&big)).expect("reads");
+            generate_rust(&api, "big.json", &opts).expect("generates")
+        })
     });
     g.finish();
 
     let mut g = c.benchmark_group("stages");
     g.sample_size(20);
     for (name, json) in [("api.json", API_JSON), ("api.json x10", big.as_str())] {
-        let model = load(json).expect("schema loads");
-        g.bench_function(format!("parse+check+model {name}"), |b| {
-            b.iter(|| load(black_box(json)).expect("loads"))
+        let api = read(json).expect("schema reads");
+        g.bench_function(format!("read {name}"), |b| {
+            b.iter(|| read(black_box(json)).expect("reads"))
         });
-        g.bench_function(format!("emit {name}"), |b| {
-            b.iter(|| emit_rust::emit_parts(black_box(&model), &opts).expect("emits"))
+        g.bench_function(format!("Rust from model {name}"), |b| {
+            b.iter(|| generate_rust(black_box(&api), name, &opts).expect("generates"))
         });
-        g.bench_function(format!("format {name}"), |b| {
-            b.iter_batched(
-                || emit_rust::emit_parts(&model, &opts).expect("emits"),
-                |parts| format::format_parts(parts, name).expect("formats"),
-                BatchSize::LargeInput,
-            )
-        });
-        g.bench_function(format!("TypeScript {name}"), |b| {
-            b.iter(|| emit_ts::generate_from_json(black_box(json), &ts_opts).expect("generates"))
+        g.bench_function(format!("TypeScript from model {name}"), |b| {
+            b.iter(|| generate_typescript(black_box(&api), &ts_opts).expect("generates"))
         });
     }
     g.finish();

@@ -1,38 +1,69 @@
-//! sherpadoc → Rust/TypeScript generator library.
+//! Generates Rust and TypeScript bindings from a sherpadoc API description.
 //!
-//! The pipeline is `parse` → `check` → `model` → an emitter → `format`. Build scripts, the
-//! CLI and tests all go through the functions below, so they produce the same output and
-//! the same errors.
+//! The pipeline is visible in the functions below: [`parse`] reads the JSON document,
+//! [`check()`] applies the Go checker's rules (and the few every generator needs) and
+//! returns the model, an [`ir::Api`]; the emitters are pure functions from that model
+//! to text: [`generate_rust`], [`generate_typescript`] and [`stubs`]. [`read`] does the
+//! first two steps at once, so a build script reads and checks a schema once and runs
+//! every emitter from the result:
+//!
+//! ```
+//! let json = r#"{"Name":"Example","Docs":"","Functions":[{"Name":"Ping","Docs":"",
+//!     "Params":[],"Returns":[{"Name":"r","Typewords":["string"]}]}],"Sections":[],
+//!     "Structs":[],"Ints":[],"Strings":[],"SherpaVersion":0,"SherpadocVersion":1}"#;
+//! let api = sherpa_codegen::read(json)?;
+//! let rust = sherpa_codegen::generate_rust(&api, "example.json", &Default::default())?;
+//! let ts = sherpa_codegen::generate_typescript(&api, &Default::default())?;
+//! assert!(rust.contains("fn ping("));
+//! assert!(ts.ts.contains("async Ping("));
+//! # Ok::<(), sherpa_codegen::Error>(())
+//! ```
+//!
+//! Build scripts, the CLI and the tests all go through these functions, so they
+//! produce the same output and the same errors.
 
-pub mod check;
-pub mod emit_rust;
-pub mod emit_ts;
-pub mod format;
-pub mod model;
-pub mod names;
-pub mod parse;
-pub mod stubs;
+#![deny(missing_docs)]
+
+mod check;
+mod docpath;
+mod format;
+pub mod ir;
+mod parse;
+mod rust;
+mod ts;
 
 use std::fmt;
 use std::io;
 use std::path::Path;
 
-pub use emit_rust::RustOptions;
-pub use model::Model;
+pub use check::CheckError;
+pub use docpath::go_quote;
+pub use format::FormatError;
+pub use parse::ParseError;
+pub use rust::naming::NameError;
+pub use rust::stubs::StubOptions;
+pub use rust::{OptionsError, RustOptions};
+/// The sherpadoc document as read from JSON (before checking), with Go's field names.
+pub use sherpa_runtime::doc as sherpadoc;
+pub use ts::{TsError, TsOptions, TsOutput};
 
-/// Why a schema could not be turned into code. Every variant displays as one line.
+/// Why a schema could not be turned into code. Every variant displays as one line,
+/// starting with the sherpadoc path of the problem where there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// Not a sherpadoc document (bad JSON, wrong version).
-    Parse(parse::ParseError),
-    /// Rejected by the Go checker's rules.
-    Check(check::CheckError),
+    Parse(ParseError),
+    /// Rejected by the checker's rules.
+    Check(CheckError),
     /// Valid sherpadoc that cannot be expressed in Rust (e.g. colliding names).
-    Model(model::ModelError),
-    /// Invalid generator options.
-    Options(emit_rust::OptionsError),
-    /// The emitter produced invalid Rust (a bug).
-    Format(format::FormatError),
+    RustNames(NameError),
+    /// Invalid Rust generator options.
+    Options(OptionsError),
+    /// The Rust emitter produced invalid Rust (a bug).
+    Format(FormatError),
+    /// Valid sherpadoc that cannot be written as a TypeScript client, or invalid
+    /// TypeScript options.
+    TypeScript(TsError),
 }
 
 impl fmt::Display for Error {
@@ -40,79 +71,96 @@ impl fmt::Display for Error {
         match self {
             Error::Parse(e) => e.fmt(f),
             Error::Check(e) => e.fmt(f),
-            Error::Model(e) => e.fmt(f),
+            Error::RustNames(e) => e.fmt(f),
             Error::Options(e) => e.fmt(f),
             Error::Format(e) => e.fmt(f),
+            Error::TypeScript(e) => e.fmt(f),
         }
     }
 }
 
 impl std::error::Error for Error {}
 
-impl From<parse::ParseError> for Error {
-    fn from(e: parse::ParseError) -> Self {
-        Error::Parse(e)
-    }
+macro_rules! from_stage_error {
+    ($($ty:ty => $variant:ident),* $(,)?) => {
+        $(impl From<$ty> for Error {
+            fn from(e: $ty) -> Self {
+                Error::$variant(e)
+            }
+        })*
+    };
 }
 
-impl From<check::CheckError> for Error {
-    fn from(e: check::CheckError) -> Self {
-        Error::Check(e)
-    }
+from_stage_error! {
+    ParseError => Parse,
+    CheckError => Check,
+    NameError => RustNames,
+    OptionsError => Options,
+    FormatError => Format,
+    TsError => TypeScript,
 }
 
-impl From<model::ModelError> for Error {
-    fn from(e: model::ModelError) -> Self {
-        Error::Model(e)
-    }
+/// Reads a sherpadoc document. Only the JSON shape and `SherpadocVersion` are checked;
+/// [`check()`] the result before generating from it.
+///
+/// Keys are read as Go reads them: case-insensitively (`"name"` fills `Name`), and when
+/// an object has a key twice, the last one wins.
+pub fn parse(json: &str) -> Result<sherpadoc::Section, ParseError> {
+    parse::parse(json)
 }
 
-impl From<emit_rust::OptionsError> for Error {
-    fn from(e: emit_rust::OptionsError) -> Self {
-        Error::Options(e)
-    }
+/// Checks a document against every rule and returns its model, or the first rule it
+/// breaks: the Go checker's rules in Go's order ([`check_go`]), then the rules Go does
+/// not have but no generator can do without (nesting depth, a typeword naming an enum
+/// value, a struct containing itself without a `nullable`). The rules are listed in
+/// `docs/protocol.md`.
+pub fn check(doc: &sherpadoc::Section) -> Result<ir::Api, CheckError> {
+    check::check(doc)
 }
 
-impl From<format::FormatError> for Error {
-    fn from(e: format::FormatError) -> Self {
-        Error::Format(e)
-    }
+/// Checks a document against the Go checker's rules only, in Go's order, with Go's
+/// message for the first violation: what `sherpadoc` itself would say.
+pub fn check_go(doc: &sherpadoc::Section) -> Result<(), CheckError> {
+    check::check_go(doc)
 }
 
-/// Parses and checks a sherpadoc document: what both emitters start from (the
-/// TypeScript one directly, see [`emit_ts::generate`]; the Rust one through [`Model`]).
-pub fn read(schema_json: &str) -> Result<parse::Section, Error> {
+/// Parses and checks a sherpadoc document: the model every emitter starts from.
+pub fn read(schema_json: &str) -> Result<ir::Api, Error> {
     let doc = parse::parse(schema_json)?;
-    check::check(&doc)?;
-    Ok(doc)
+    Ok(check::check(&doc)?)
 }
 
-/// Parses and checks a sherpadoc document and builds its model: everything up to the
-/// Rust emitter.
-pub fn load(schema_json: &str) -> Result<Model, Error> {
-    Ok(Model::build(&read(schema_json)?)?)
+/// Checks that every name of `api` can be written in Rust without collisions, as
+/// [`generate_rust`] needs.
+pub fn check_rust_names(api: &ir::Api) -> Result<(), Error> {
+    rust::naming::RustNames::new(api)?;
+    Ok(())
 }
 
-/// Generates the Rust bindings for a sherpadoc document (types, the `Api` trait,
-/// `Dispatcher`, `SCHEMA`, `FUNCTIONS`) as formatted source. `source_name` only appears
-/// in the `@generated` header.
+/// Generates the Rust bindings of an API (types, the `Api` trait, `Dispatcher`,
+/// `SCHEMA`, `FUNCTIONS`) as formatted source. `source_name` only appears in the
+/// `@generated` header.
 pub fn generate_rust(
-    schema_json: &str,
+    api: &ir::Api,
     source_name: &str,
     opts: &RustOptions,
 ) -> Result<String, Error> {
-    let model = load(schema_json)?;
-    generate_rust_from_model(&model, source_name, opts)
+    let names = rust::naming::RustNames::new(api)?;
+    let parts = rust::emit_parts(api, &names, opts)?;
+    Ok(format::format_parts(parts, source_name)?)
 }
 
-/// [`generate_rust`] for an already built model.
-pub fn generate_rust_from_model(
-    model: &Model,
-    source_name: &str,
-    opts: &RustOptions,
-) -> Result<String, Error> {
-    let parts = emit_rust::emit_parts(model, opts)?;
-    Ok(format::format_parts(parts, source_name)?)
+/// Generates the TypeScript client of an API: `api.ts`, and the same module as
+/// JavaScript (`api.js`) with its declarations (`api.d.ts`).
+pub fn generate_typescript(api: &ir::Api, opts: &TsOptions) -> Result<TsOutput, Error> {
+    Ok(ts::generate(api, opts)?)
+}
+
+/// A ready-to-fill `impl Api` with one not-implemented method per function, written
+/// with the same names and types as the generated trait.
+pub fn stubs(api: &ir::Api, opts: &StubOptions) -> Result<String, Error> {
+    let names = rust::naming::RustNames::new(api)?;
+    Ok(rust::stubs::stubs(api, &names, opts))
 }
 
 /// Writes `contents` to `path` unless the file already has exactly these contents, so

@@ -15,8 +15,11 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use sherpa_codegen::stubs::{StubOptions, stubs};
-use sherpa_codegen::{RustOptions, generate_rust_from_model, read, write_if_changed};
+use sherpa_codegen::ir::Api;
+use sherpa_codegen::{
+    RustOptions, StubOptions, TsOptions, check_rust_names, generate_rust, generate_typescript,
+    read, stubs, write_if_changed,
+};
 
 /// Generating allocates many small token trees and syntax nodes; mimalloc serves them
 /// faster than the system allocator (numbers in benches/generate.rs).
@@ -109,7 +112,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate(&args),
         Command::Stubs(args) => print_stubs(&args),
-        Command::Check(args) => read_model(&args.schema).map(|_| ExitCode::SUCCESS),
+        Command::Check(args) => read_for_rust(&args.schema).map(|_| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|Failure(message)| {
         eprintln!("sherpa-codegen: {message}");
@@ -117,30 +120,18 @@ fn main() -> ExitCode {
     })
 }
 
-/// Reads, parses and checks a schema file.
-fn read_schema(schema: &Path) -> Result<sherpa_codegen::parse::Section, Failure> {
+/// Reads, parses and checks a schema file: the model every output is made from.
+fn read_schema(schema: &Path) -> Result<Api, Failure> {
     let text = std::fs::read_to_string(schema)
         .map_err(|e| Failure(format!("reading {}: {e}", schema.display())))?;
     read(&text).map_err(|e| Failure(format!("{}: {e}", schema.display())))
 }
 
-/// Builds the Rust model of a checked schema.
-fn build_model(
-    schema: &Path,
-    doc: &sherpa_codegen::parse::Section,
-) -> Result<sherpa_codegen::Model, Failure> {
-    sherpa_codegen::Model::build(doc).map_err(|e| {
-        Failure(format!(
-            "{}: {}",
-            schema.display(),
-            sherpa_codegen::Error::Model(e)
-        ))
-    })
-}
-
-/// Reads, parses and checks a schema file and builds its model.
-fn read_model(schema: &Path) -> Result<sherpa_codegen::Model, Failure> {
-    build_model(schema, &read_schema(schema)?)
+/// Reads a schema and checks that its names can be written in Rust.
+fn read_for_rust(schema: &Path) -> Result<Api, Failure> {
+    let api = read_schema(schema)?;
+    check_rust_names(&api).map_err(|e| Failure(format!("{}: {e}", schema.display())))?;
+    Ok(api)
 }
 
 /// The name the `@generated` header cites: the schema's file name, so the output does
@@ -164,14 +155,12 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
     // Every requested output, computed before anything is written so that a failure
     // leaves all files as they were.
     let mut outputs = Vec::new();
-    let doc = read_schema(&args.schema)?;
+    let api = read_schema(&args.schema)?;
     if let Some(path) = &args.rust {
-        // Only Rust needs the Rust model (and its naming rules).
-        let model = build_model(&args.schema, &doc)?;
         let opts = RustOptions {
             runtime_path: args.runtime_path.clone(),
         };
-        let contents = generate_rust_from_model(&model, &source, &opts)
+        let contents = generate_rust(&api, &source, &opts)
             .map_err(|e| Failure(format!("{}: {e}", args.schema.display())))?;
         outputs.push(Output {
             path: path.clone(),
@@ -180,7 +169,7 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
     }
 
     if let Some(path) = &args.ts {
-        outputs.extend(ts_outputs(&args.schema, &doc, path, args)?);
+        outputs.extend(ts_outputs(&args.schema, &api, path, args)?);
     }
 
     if args.check {
@@ -217,17 +206,17 @@ fn is_up_to_date(output: &Output) -> Result<bool, Failure> {
 /// The TypeScript client for `--ts FILE`: FILE and its `.js` and `.d.ts` siblings.
 fn ts_outputs(
     schema: &Path,
-    doc: &sherpa_codegen::parse::Section,
+    api: &Api,
     path: &Path,
     args: &GenerateArgs,
 ) -> Result<Vec<Output>, Failure> {
-    let opts = sherpa_codegen::emit_ts::TsOptions {
+    let opts = TsOptions {
         api: args.ts_api.clone(),
         namespace: args.namespace.clone(),
         source_name: source_name(schema),
         ..Default::default()
     };
-    let out = sherpa_codegen::emit_ts::generate(doc, &opts)
+    let out = generate_typescript(api, &opts)
         .map_err(|e| Failure(format!("{}: {e}", schema.display())))?;
     let stem = path.to_string_lossy();
     let stem = stem.strip_suffix(".ts").unwrap_or(&stem);
@@ -248,7 +237,7 @@ fn ts_outputs(
 }
 
 fn print_stubs(args: &StubsArgs) -> Result<ExitCode, Failure> {
-    let model = read_model(&args.schema)?;
+    let api = read_for_rust(&args.schema)?;
     if !is_rust_path(&args.runtime_path) {
         return Err(Failure(format!(
             "--runtime-path {:?} is not a Rust path",
@@ -272,7 +261,9 @@ fn print_stubs(args: &StubsArgs) -> Result<ExitCode, Failure> {
         runtime_path: args.runtime_path.clone(),
         struct_name: args.struct_name.clone(),
     };
-    print!("{}", stubs(&model, &options));
+    let text =
+        stubs(&api, &options).map_err(|e| Failure(format!("{}: {e}", args.schema.display())))?;
+    print!("{text}");
     Ok(ExitCode::SUCCESS)
 }
 

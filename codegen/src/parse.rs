@@ -3,9 +3,7 @@
 //! Only the JSON shape and `SherpadocVersion` are checked here; run
 //! [`crate::check::check`] on the result before using it.
 
-pub use sherpa_runtime::doc::{
-    Arg, Field, Function, IntValue, Ints, Section, StringValue, Strings, Struct,
-};
+pub(crate) use sherpa_runtime::doc::Section;
 
 /// Why a document could not be read. The message is one line.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
 
 use quote::ToTokens;
-use sherpa_codegen::{RustOptions, generate_rust};
+use sherpa_codegen::{RustOptions, generate_rust, read};
 
 /// A small schema using every kind of type, sections, keyword and `ctx` parameter names,
 /// several returns, and docs that need converting.
@@ -87,7 +87,12 @@ fn generate_writes_the_library_output_only_when_changed() {
     let dir = Scratch::new("generate");
     let schema = dir.file("testapi.json", TEST_API);
     let out = dir.0.join("test.rs");
-    let expected = generate_rust(TEST_API, "testapi.json", &RustOptions::default()).unwrap();
+    let expected = generate_rust(
+        &read(TEST_API).unwrap(),
+        "testapi.json",
+        &RustOptions::default(),
+    )
+    .unwrap();
 
     let o = run(&["generate", s(&schema), "--rust", s(&out)]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
@@ -129,7 +134,7 @@ fn generate_uses_the_runtime_path() {
     let opts = RustOptions {
         runtime_path: "::my_crate::rt".to_string(),
     };
-    let expected = generate_rust(TEST_API, "testapi.json", &opts).unwrap();
+    let expected = generate_rust(&read(TEST_API).unwrap(), "testapi.json", &opts).unwrap();
     assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
     assert!(expected.contains("::my_crate::rt::Error"));
 
@@ -346,7 +351,12 @@ fn stubs_match_the_generated_trait() {
     let stubs_text = text(&o.stdout);
     let stubs = syn::parse_file(&stubs_text).unwrap_or_else(|e| panic!("{e}\n{stubs_text}"));
 
-    let generated = generate_rust(TEST_API, "testapi.json", &RustOptions::default()).unwrap();
+    let generated = generate_rust(
+        &read(TEST_API).unwrap(),
+        "testapi.json",
+        &RustOptions::default(),
+    )
+    .unwrap();
     let generated = syn::parse_file(&generated).unwrap();
 
     let trait_sigs: Vec<String> = generated

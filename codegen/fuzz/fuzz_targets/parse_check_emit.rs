@@ -7,36 +7,36 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sherpa_codegen::emit_ts::{self, TsOptions};
-use sherpa_codegen::model::Model;
-use sherpa_codegen::stubs::{StubOptions, stubs};
-use sherpa_codegen::{RustOptions, check, generate_rust_from_model, parse};
+use sherpa_codegen::{
+    RustOptions, StubOptions, TsOptions, check, check_rust_names, generate_rust,
+    generate_typescript, parse, stubs,
+};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(doc) = parse::parse(text) else {
+    let Ok(doc) = parse(text) else {
         return;
     };
-    if check::check(&doc).is_err() {
+    let Ok(api) = check(&doc) else {
         return;
-    }
+    };
     // Rejections (names TypeScript cannot use) are fine; panics are not.
-    let _ = emit_ts::generate(&doc, &TsOptions::default());
+    let _ = generate_typescript(&api, &TsOptions::default());
     let namespaced = TsOptions {
         namespace: Some("api".to_string()),
         ..TsOptions::default()
     };
-    let _ = emit_ts::generate(&doc, &namespaced);
+    let _ = generate_typescript(&api, &namespaced);
 
-    let Ok(model) = Model::build(&doc) else {
+    if check_rust_names(&api).is_err() {
         return;
-    };
-    if let Err(e) = generate_rust_from_model(&model, "fuzz.json", &RustOptions::default()) {
+    }
+    if let Err(e) = generate_rust(&api, "fuzz.json", &RustOptions::default()) {
         panic!("generating Rust failed for a valid model: {e}");
     }
-    let stub_text = stubs(&model, &StubOptions::default());
+    let stub_text = stubs(&api, &StubOptions::default()).expect("names were checked");
     if let Err(e) = syn::parse_file(&stub_text) {
         panic!("stubs do not parse: {e}\n{stub_text}");
     }

@@ -1,17 +1,18 @@
 //! Starting-point code for a new API implementation: an `impl Api for MyApi` with one
 //! method per schema function, each returning a "not implemented" error.
 //!
-//! The method signatures are written from the same [`Model`] that the Rust emitter uses,
-//! with the same names and type mapping (see the contract in the team notes), so the
-//! text compiles against the generated trait as it is. It is plain text rather than
+//! The method signatures are written from the same model and Rust names that the Rust
+//! emitter uses, with the same type mapping, so the text compiles against the generated
+//! trait as it is. It is plain text rather than
 //! tokens: it is meant to be pasted into a file and edited by a person, so it uses short
 //! prelude names (`String`, `Vec`, `Option`) and qualifies only the generated types.
 
 use std::fmt::Write as _;
 
-use crate::emit_rust::doc_lines;
-use crate::model::{Basic, Model, TypeRef};
-use crate::names;
+use crate::ir::{Api, Basic, TypeRef};
+use crate::rust::doc_lines;
+use crate::rust::names;
+use crate::rust::naming::RustNames;
 
 /// The runtime types that typewords map to, imported by name when the stubs use them.
 const RUNTIME_TYPES: &[&str] = &["Bytes", "Int64s", "Timestamp", "Uint64s"];
@@ -53,8 +54,8 @@ impl Default for StubOptions {
     }
 }
 
-/// The stub implementation for every function of `model`, as Rust source text.
-pub fn stubs(model: &Model, options: &StubOptions) -> String {
+/// The stub implementation for every function of `api`, as Rust source text.
+pub(crate) fn stubs(api: &Api, rust: &RustNames, options: &StubOptions) -> String {
     let rt = options.runtime_path.trim_end_matches("::");
     let module = options.module.trim_end_matches("::");
     // Writing to a String cannot fail, so the results of `write!` are ignored below.
@@ -62,31 +63,31 @@ pub fn stubs(model: &Model, options: &StubOptions) -> String {
     // All signatures on one line each, to see which imports they need (docs may mention
     // any word).
     let mut signatures = String::new();
-    for function in &model.functions {
+    for (f, function) in api.functions.iter().enumerate() {
         methods.push('\n');
         push_docs(&mut methods, &function.docs);
         let mut inputs = vec![
             "&self".to_string(),
-            format!("{}: &Self::Context", function.rust_ctx_name),
+            format!("{}: &Self::Context", rust.ctx[f]),
         ];
-        for param in &function.params {
-            let ty = rust_type(&param.ty, model, module);
-            inputs.push(format!("{}: {ty}", param.rust_name));
+        for (param, name) in function.params.iter().zip(&rust.params[f]) {
+            let ty = rust_type(&param.ty, rust, module);
+            inputs.push(format!("{name}: {ty}"));
         }
         let result = match function.returns.as_slice() {
             [] => "()".to_string(),
-            [one] => rust_type(&one.ty, model, module),
+            [one] => rust_type(&one.ty, rust, module),
             several => {
                 let types: Vec<String> = several
                     .iter()
-                    .map(|r| rust_type(&r.ty, model, module))
+                    .map(|r| rust_type(&r.ty, rust, module))
                     .collect();
                 format!("({})", types.join(", "))
             }
         };
         let one_line = format!(
             "    async fn {}({}) -> Result<{result}, Error> {{",
-            function.rust_name,
+            rust.methods[f],
             inputs.join(", ")
         );
         signatures.push_str(&one_line);
@@ -96,7 +97,7 @@ pub fn stubs(model: &Model, options: &StubOptions) -> String {
             methods.push_str(&one_line);
             methods.push('\n');
         } else {
-            let _ = writeln!(methods, "    async fn {}(", function.rust_name);
+            let _ = writeln!(methods, "    async fn {}(", rust.methods[f]);
             for input in &inputs {
                 let _ = writeln!(methods, "        {input},");
             }
@@ -110,11 +111,11 @@ pub fn stubs(model: &Model, options: &StubOptions) -> String {
         methods.push_str("    }\n");
     }
 
-    let api = rust_string(&model.name);
+    let api_name = rust_string(&api.name);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "// A starting point for implementing the {api} API, written by `sherpa-codegen stubs`."
+        "// A starting point for implementing the {api_name} API, written by `sherpa-codegen stubs`."
     );
     out.push_str("// Every method returns a \"not implemented\" error until it is filled in.\n\n");
     if signatures.contains("BTreeMap<") {
@@ -132,7 +133,7 @@ pub fn stubs(model: &Model, options: &StubOptions) -> String {
     } else {
         let _ = writeln!(out, "use {rt}::{{{}}};\n", runtime_items.join(", "));
     }
-    let _ = writeln!(out, "/// Implements the {api} API.");
+    let _ = writeln!(out, "/// Implements the {api_name} API.");
     let _ = writeln!(out, "pub struct {};\n", options.struct_name);
     // The parameters are unused until the bodies are written.
     out.push_str("#[allow(unused_variables)]\n");
@@ -153,7 +154,7 @@ pub fn stubs(model: &Model, options: &StubOptions) -> String {
 /// `[] uint8` is the runtime's `Bytes`, `{} X` a `BTreeMap` with string keys, named types
 /// live in `module`. `BTreeMap` and the runtime types are imported by the stubs' header
 /// when used (schema types cannot clash with them: they are always qualified).
-fn rust_type(ty: &TypeRef, model: &Model, module: &str) -> String {
+fn rust_type(ty: &TypeRef, rust: &RustNames, module: &str) -> String {
     if ty.is_bytes() {
         return "Bytes".to_string();
     }
@@ -176,11 +177,11 @@ fn rust_type(ty: &TypeRef, model: &Model, module: &str) -> String {
             Basic::String => "String".to_string(),
             Basic::Timestamp => "Timestamp".to_string(),
         },
-        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type(inner, model, module)),
-        TypeRef::List(inner) => format!("Vec<{}>", rust_type(inner, model, module)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner, model, module)),
-        TypeRef::Named(index) => match model.types.get(*index) {
-            Some(named) => format!("{module}::{}", named.rust_name),
+        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type(inner, rust, module)),
+        TypeRef::List(inner) => format!("Vec<{}>", rust_type(inner, rust, module)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(inner, rust, module)),
+        TypeRef::Named(index) => match rust.types.get(*index) {
+            Some(name) => format!("{module}::{name}"),
             // The model only creates indexes into its own type list.
             None => "()".to_string(),
         },

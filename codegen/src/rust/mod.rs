@@ -1,0 +1,176 @@
+//! The Rust output: a pure function from the model ([`crate::ir::Api`]) and its Rust
+//! names ([`naming::RustNames`]) to Rust source.
+//!
+//! The output is one item per named type, the `Api` trait, `Dispatcher` with its
+//! `Dispatch` impl, the `SCHEMA` table and `FUNCTIONS`. It has no inner attributes so
+//! it can be `include!`d anywhere, refers to std, serde and the runtime only through absolute paths (schemas
+//! define types called `Result` or `Option`), and carries item-level `allow`s for the
+//! lints that Go names trip, so that including it under `#![deny(warnings)]` and clippy
+//! stays clean.
+
+use std::fmt;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::{Api, Basic, TypeRef};
+use literals::moved;
+use names::ident;
+use naming::RustNames;
+
+mod docs;
+mod literals;
+pub(crate) mod names;
+pub(crate) mod naming;
+mod server;
+pub(crate) mod stubs;
+mod types;
+
+pub(crate) use docs::doc_lines;
+
+/// Options for the Rust output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustOptions {
+    /// Path through which generated code reaches the runtime crate, like prost's
+    /// configurable paths: `::sherpa_runtime` by default, or e.g. `::my_crate::runtime`
+    /// when the runtime is re-exported.
+    pub runtime_path: String,
+}
+
+impl Default for RustOptions {
+    fn default() -> Self {
+        RustOptions {
+            runtime_path: "::sherpa_runtime".to_string(),
+        }
+    }
+}
+
+/// Invalid [`RustOptions`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionsError(pub String);
+
+impl fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for OptionsError {}
+
+/// The Rust bindings of `api` in parts (each named type with its impls, the trait,
+/// ...), in order. Kept apart so that formatting can take them one by one: joining
+/// them into one stream would copy every token once more.
+pub(crate) fn emit_parts(
+    api: &Api,
+    names: &RustNames,
+    opts: &RustOptions,
+) -> Result<Vec<TokenStream>, OptionsError> {
+    let rt: syn::Path = syn::parse_str(&opts.runtime_path).map_err(|e| {
+        OptionsError(format!(
+            "runtime path {:?} is not a Rust path: {e}",
+            opts.runtime_path
+        ))
+    })?;
+    if let Some(seg) = rt.segments.iter().find(|s| !s.arguments.is_none()) {
+        return Err(OptionsError(format!(
+            "runtime path {:?} has generic arguments at {:?}",
+            opts.runtime_path,
+            seg.ident.to_string()
+        )));
+    }
+    let mut null_as_zero = if rt.leading_colon.is_some() {
+        String::from("::")
+    } else {
+        String::new()
+    };
+    for seg in &rt.segments {
+        null_as_zero.push_str(&seg.ident.to_string());
+        null_as_zero.push_str("::");
+    }
+    null_as_zero.push_str("de::null_as_zero");
+    let cx = Cx {
+        api,
+        names,
+        rt: quote!(#rt),
+        null_as_zero,
+    };
+    let mut parts: Vec<TokenStream> = (0..api.types.len()).map(|t| cx.named_type(t)).collect();
+    parts.push(cx.api_trait());
+    parts.push(cx.dispatcher());
+    parts.push(cx.schema());
+    parts.push(cx.function_list());
+    Ok(parts)
+}
+
+/// What every emitting function needs.
+pub(crate) struct Cx<'a> {
+    pub(crate) api: &'a Api,
+    pub(crate) names: &'a RustNames,
+    /// The runtime path as tokens.
+    pub(crate) rt: TokenStream,
+    /// The path of the runtime's `de::null_as_zero`, as text for serde's
+    /// `deserialize_with`.
+    pub(crate) null_as_zero: String,
+}
+
+impl Cx<'_> {
+    /// The Rust type for a resolved schema type.
+    pub(crate) fn rust_type(&self, ty: &TypeRef) -> TokenStream {
+        self.rust_type_boxed(ty, false)
+    }
+
+    /// Like [`Cx::rust_type`]; with `boxed`, the named type at the end of a chain of
+    /// `nullable`s is put in a `Box` (for struct fields on a reference cycle).
+    pub(crate) fn rust_type_boxed(&self, ty: &TypeRef, boxed: bool) -> TokenStream {
+        let rt = &self.rt;
+        match ty {
+            TypeRef::Basic(b) => match b {
+                Basic::Any => quote!(::serde_json::Value),
+                Basic::Bool => quote!(bool),
+                Basic::Int8 => quote!(i8),
+                Basic::Uint8 => quote!(u8),
+                Basic::Int16 => quote!(i16),
+                Basic::Uint16 => quote!(u16),
+                Basic::Int32 => quote!(i32),
+                Basic::Uint32 => quote!(u32),
+                Basic::Int64 => quote!(i64),
+                Basic::Uint64 => quote!(u64),
+                Basic::Int64s => quote!(#rt::Int64s),
+                Basic::Uint64s => quote!(#rt::Uint64s),
+                Basic::Float32 => quote!(f32),
+                Basic::Float64 => quote!(f64),
+                Basic::String => quote!(::std::string::String),
+                Basic::Timestamp => quote!(#rt::Timestamp),
+            },
+            TypeRef::Nullable(inner) => {
+                let inner = moved(self.rust_type_boxed(inner, boxed));
+                quote!(::core::option::Option<#inner>)
+            }
+            TypeRef::List(_) if ty.is_bytes() => quote!(#rt::Bytes),
+            TypeRef::List(inner) => {
+                let inner = moved(self.rust_type(inner));
+                quote!(::std::vec::Vec<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                let inner = moved(self.rust_type(inner));
+                quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            }
+            TypeRef::Named(index) => {
+                let name = self.type_ident(*index);
+                if boxed {
+                    quote!(::std::boxed::Box<#name>)
+                } else {
+                    quote!(#name)
+                }
+            }
+        }
+    }
+
+    pub(crate) fn type_ident(&self, index: usize) -> proc_macro2::Ident {
+        match self.names.types.get(index) {
+            Some(name) => ident(name),
+            // The model only creates indexes into its own type list.
+            None => format_ident!("__sherpa_missing_type_{}", index),
+        }
+    }
+}
