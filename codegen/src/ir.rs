@@ -421,6 +421,31 @@ pub(crate) fn build(doc: &parse::Section) -> Result<Api, CheckError> {
     }
 
     // Pass 3: functions.
+    let functions = build_functions(&tree, &mut sections, &resolver)?;
+
+    let docs_json = serde_json::to_string(doc).map_err(|e| CheckError {
+        path: String::new(),
+        message: format!("encoding the document as JSON: {e}"),
+    })?;
+    let mut api = Api {
+        name: doc.name.clone(),
+        docs: doc.docs.clone(),
+        sections,
+        types,
+        functions,
+        docs_json,
+    };
+    mark_cycles(&mut api);
+    Ok(api)
+}
+
+/// Pass 3 of [`build`]: every function with resolved params and returns, and each
+/// section's range of them.
+fn build_functions(
+    tree: &SectionTree<'_>,
+    sections: &mut [Section],
+    resolver: &Resolver<'_>,
+) -> Result<Vec<Function>, CheckError> {
     let mut functions = Vec::new();
     for (s, node) in tree.nodes.iter().enumerate() {
         let first = functions.len();
@@ -455,20 +480,7 @@ pub(crate) fn build(doc: &parse::Section) -> Result<Api, CheckError> {
         sections[s].functions = first..functions.len();
     }
 
-    let docs_json = serde_json::to_string(doc).map_err(|e| CheckError {
-        path: String::new(),
-        message: format!("encoding the document as JSON: {e}"),
-    })?;
-    let mut api = Api {
-        name: doc.name.clone(),
-        docs: doc.docs.clone(),
-        sections,
-        types,
-        functions,
-        docs_json,
-    };
-    mark_cycles(&mut api);
-    Ok(api)
+    Ok(functions)
 }
 
 /// Turns typeword lists into [`TypeRef`] trees.

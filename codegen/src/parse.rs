@@ -71,38 +71,14 @@ const KEYS: &[&str] = &[
     "Value",
 ];
 
-/// The key a JSON key fills, under Go's case folding (Unicode simple folding, so the
-/// long s `ſ` matches `s`); `None` for keys Go ignores.
+/// The key a JSON key fills, under Go's case folding ([`sherpa_runtime::fold_eq`],
+/// the rule the runtime uses for call parameters); `None` for keys Go ignores.
 fn canonical_key(key: &str) -> Option<&'static str> {
-    fn fold(c: char) -> char {
-        if c.is_ascii() {
-            return c.to_ascii_lowercase();
-        }
-        let mut upper = c.to_uppercase();
-        let (Some(u), None) = (upper.next(), upper.next()) else {
-            return c;
-        };
-        let mut lower = u.to_lowercase();
-        match (lower.next(), lower.next()) {
-            (Some(l), None) => l,
-            _ => c,
-        }
-    }
     if let Some(exact) = KEYS.iter().find(|k| **k == key) {
         return Some(exact);
     }
     KEYS.iter()
-        .find(|k| {
-            let mut a = key.chars().map(fold);
-            let mut b = k.chars().map(fold);
-            loop {
-                match (a.next(), b.next()) {
-                    (None, None) => return true,
-                    (Some(x), Some(y)) if x == y => {}
-                    _ => return false,
-                }
-            }
-        })
+        .find(|k| sherpa_runtime::fold_eq(key, k))
         .copied()
 }
 

@@ -1,5 +1,6 @@
-//! HTTP: mox's admin routing (protocol spec §5.2), the per-request auth check (§5.4), security
-//! headers and gzip (§5.10), and hand-off to the sherpa runtime for API calls.
+//! HTTP: mox's admin routing, the per-request auth check (cookies and CSRF, see
+//! `docs/protocol.md#admin-sessions`), security headers and gzip, and hand-off to the
+//! sherpa runtime for API calls.
 //!
 //! Everything goes through one handler so that the order of checks is exactly mox's:
 //! method checks before auth, auth before function lookup.

@@ -149,8 +149,12 @@ fn fold(s: &str) -> String {
     out
 }
 
-/// Whether `key` selects the field `name` by Go's rules (exact, else folded).
-pub(crate) fn fold_eq(key: &str, name: &str) -> bool {
+/// Whether the JSON object key `key` selects the field `name` as Go's `encoding/json`
+/// decides it: the same text, or the same under Unicode simple case folding (so `id`,
+/// `ID` and `Id` all select `ID`, and the long s `ſ` matches `s`). Used for call
+/// parameters here and for sherpadoc documents by the generator, which reads them as Go
+/// does.
+pub fn fold_eq(key: &str, name: &str) -> bool {
     key == name || fold(key) == fold(name)
 }
 
@@ -306,51 +310,8 @@ impl Decoder {
                     J::Number(go_parse_uint(raw)?.into())
                 });
             }
-            Type::List(elem) => match &node.value {
-                Value::Null => *target = None,
-                Value::String(s) if matches!(**elem, Type::Uint8) => {
-                    match go_base64_decode(s.as_bytes()) {
-                        Ok(_) => *target = Some(J::String(s.to_string())),
-                        Err(at) => self.save(format!("illegal base64 data at input byte {at}")),
-                    }
-                }
-                Value::Array(items) => {
-                    let existing = match target.take() {
-                        Some(J::Array(v)) => v,
-                        _ => Vec::new(),
-                    };
-                    let mut old = existing.into_iter();
-                    let mut out = Vec::with_capacity(items.len());
-                    for item in items {
-                        // Go decodes into the existing element, if any.
-                        let mut slot = old.next();
-                        self.decode(&mut slot, item, elem)?;
-                        out.push(slot.unwrap_or_else(|| zero_value(self.schema, elem)));
-                    }
-                    *target = Some(J::Array(out));
-                }
-                _ => self.type_error(node.kind(), ty),
-            },
-            Type::Map(elem) => match &node.value {
-                Value::Null => *target = None,
-                Value::Object(members) => {
-                    let mut m = match target.take() {
-                        Some(J::Object(m)) => m,
-                        _ => Map::new(),
-                    };
-                    for (k, v) in members {
-                        // Go decodes each map value into a fresh zero value.
-                        let mut slot = None;
-                        self.decode(&mut slot, v, elem)?;
-                        m.insert(
-                            k.to_string(),
-                            slot.unwrap_or_else(|| zero_value(self.schema, elem)),
-                        );
-                    }
-                    *target = Some(J::Object(m));
-                }
-                _ => self.type_error(node.kind(), ty),
-            },
+            Type::List(elem) => self.list(target, node, ty, elem)?,
+            Type::Map(elem) => self.map(target, node, ty, elem)?,
             Type::Named(i) => {
                 let Some(named) = self.schema.types.get(*i) else {
                     return Err(format!("invalid schema: no type with index {i}"));
@@ -358,37 +319,119 @@ impl Decoder {
                 match named {
                     NamedType::Strings { .. } => self.string(target, node, ty),
                     NamedType::Ints { .. } => self.int(target, node, ty, i64::MIN, i64::MAX),
-                    NamedType::Struct { name, fields } => match &node.value {
-                        Value::Null => {}
-                        Value::Object(members) => {
-                            let mut obj = match target.take() {
-                                Some(J::Object(m)) => m,
-                                _ => Map::new(),
-                            };
-                            for (k, v) in members {
-                                let Some(f) = find_field(fields, k) else {
-                                    if !self.lax {
-                                        self.save(format!("json: unknown field {}", quote(k)));
-                                    }
-                                    continue;
-                                };
-                                let outer = self.struct_name.replace(name);
-                                self.fields.push(f.name);
-                                let mut slot = obj.remove(f.name);
-                                let r = self.decode(&mut slot, v, &f.ty);
-                                self.fields.pop();
-                                self.struct_name = outer;
-                                r?;
-                                if let Some(v) = slot {
-                                    obj.insert(f.name.to_string(), v);
-                                }
-                            }
-                            *target = Some(J::Object(obj));
-                        }
-                        _ => self.type_error(node.kind(), ty),
-                    },
+                    NamedType::Struct { name, fields } => {
+                        self.object(target, node, ty, name, fields)?
+                    }
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// `[] X`: an array decoded into the existing elements, or base64 text for bytes.
+    fn list(
+        &mut self,
+        target: &mut Option<J>,
+        node: &Node<'_>,
+        ty: &Type,
+        elem: &Type,
+    ) -> Result<(), Fatal> {
+        match &node.value {
+            Value::Null => *target = None,
+            Value::String(s) if matches!(*elem, Type::Uint8) => {
+                match go_base64_decode(s.as_bytes()) {
+                    Ok(_) => *target = Some(J::String(s.to_string())),
+                    Err(at) => self.save(format!("illegal base64 data at input byte {at}")),
+                }
+            }
+            Value::Array(items) => {
+                let existing = match target.take() {
+                    Some(J::Array(v)) => v,
+                    _ => Vec::new(),
+                };
+                let mut old = existing.into_iter();
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    // Go decodes into the existing element, if any.
+                    let mut slot = old.next();
+                    self.decode(&mut slot, item, elem)?;
+                    out.push(slot.unwrap_or_else(|| zero_value(self.schema, elem)));
+                }
+                *target = Some(J::Array(out));
+            }
+            _ => self.type_error(node.kind(), ty),
+        }
+        Ok(())
+    }
+
+    /// `{} X`: an object whose values are each decoded into a fresh zero value.
+    fn map(
+        &mut self,
+        target: &mut Option<J>,
+        node: &Node<'_>,
+        ty: &Type,
+        elem: &Type,
+    ) -> Result<(), Fatal> {
+        match &node.value {
+            Value::Null => *target = None,
+            Value::Object(members) => {
+                let mut m = match target.take() {
+                    Some(J::Object(m)) => m,
+                    _ => Map::new(),
+                };
+                for (k, v) in members {
+                    let mut slot = None;
+                    self.decode(&mut slot, v, elem)?;
+                    m.insert(
+                        k.to_string(),
+                        slot.unwrap_or_else(|| zero_value(self.schema, elem)),
+                    );
+                }
+                *target = Some(J::Object(m));
+            }
+            _ => self.type_error(node.kind(), ty),
+        }
+        Ok(())
+    }
+
+    /// A struct: keys select fields as Go selects them; unknown keys are an error
+    /// unless decoding is lax.
+    fn object(
+        &mut self,
+        target: &mut Option<J>,
+        node: &Node<'_>,
+        ty: &Type,
+        name: &'static str,
+        fields: &'static [crate::schema::FieldDef],
+    ) -> Result<(), Fatal> {
+        match &node.value {
+            Value::Null => {}
+            Value::Object(members) => {
+                let mut obj = match target.take() {
+                    Some(J::Object(m)) => m,
+                    _ => Map::new(),
+                };
+                for (k, v) in members {
+                    let Some(f) = find_field(fields, k) else {
+                        if !self.lax {
+                            self.save(format!("json: unknown field {}", quote(k)));
+                        }
+                        continue;
+                    };
+                    let outer = self.struct_name.replace(name);
+                    self.fields.push(f.name);
+                    let mut slot = obj.remove(f.name);
+                    let r = self.decode(&mut slot, v, &f.ty);
+                    self.fields.pop();
+                    self.struct_name = outer;
+                    r?;
+                    if let Some(v) = slot {
+                        obj.insert(f.name.to_string(), v);
+                    }
+                }
+                *target = Some(J::Object(obj));
+            }
+            _ => self.type_error(node.kind(), ty),
         }
         Ok(())
     }

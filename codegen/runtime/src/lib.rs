@@ -29,6 +29,7 @@ mod types;
 #[cfg(feature = "actix")]
 pub mod actix;
 
+pub use decode::fold_eq;
 pub use dispatch::{
     BoxFuture, Call, Collector, DOCS_FUNCTION, Dispatch, Encoded, Options, Raw, Response,
     body_too_large, docs_section, handle, respond_raw,

@@ -5,7 +5,7 @@
 //! generator keeps type and variant names verbatim (they are valid Rust and already
 //! unique), and converts fields, parameters and functions to `snake_case`. Everything
 //! that turns a schema name into a Rust identifier goes through this module, so that the
-//! model can detect collisions on exactly the names that will be emitted.
+//! naming pass (`naming.rs`) can detect collisions on exactly the names that will be emitted.
 
 /// The generated server trait.
 pub const API_TRAIT: &str = "Api";
