@@ -5,34 +5,50 @@
 //! Everything goes through one handler so that the order of checks is exactly mox's:
 //! method checks before auth, auth before function lookup.
 
-use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
+use actix_web::body::BoxBody;
 use actix_web::http::{Method, StatusCode, header};
+use actix_web::web::Bytes;
 use actix_web::{App as ActixApp, HttpRequest, HttpResponse, HttpServer, web};
-use futures_util::StreamExt;
 
 use sherpa_admin::api::Dispatcher;
+use sherpa_admin::runtime::{Error, Options, Response, actix};
 
 use crate::api::{AdminApi, Ctx};
 use crate::app::App;
 use crate::auth::{self, SESSION_COOKIE};
+use crate::compress::{accepts_gzip, gzip};
 
 /// Shared state of the HTTP layer.
 pub struct Server {
     pub app: Arc<App>,
     pub dispatcher: Dispatcher<AdminApi>,
-    pub opts: sherpa_admin::runtime::Options,
+    pub opts: Options,
 }
 
 impl Server {
     pub fn new(app: Arc<App>) -> Server {
         Server {
             dispatcher: Dispatcher(AdminApi(app.clone())),
-            opts: crate::sherpa_glue::options(),
+            opts: runtime_options(),
             app,
         }
+    }
+}
+
+/// Runtime options: mox's `NoCORS`, strict parameters, POST only, no descriptor paths
+/// (mox's POST-only rule blocks them); the version reported by `_docs`. The runtime's
+/// default body limit (1 MiB) applies.
+fn runtime_options() -> Options {
+    Options {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        cors: false,
+        get: false,
+        jsonp: false,
+        descriptor: false,
+        ..Options::default()
     }
 }
 
@@ -164,48 +180,32 @@ async fn check_auth(srv: &Server, req: &HttpRequest, is_api: bool) -> Result<Str
     Ok(token.to_string())
 }
 
-/// Whether the request's Accept-Encoding allows gzip.
-fn accepts_gzip(req: &HttpRequest) -> bool {
-    req.headers()
-        .get_all(header::ACCEPT_ENCODING)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|e| {
-            let mut parts = e.split(';');
-            let name = parts.next().unwrap_or("").trim();
-            let zero_q = parts.any(|p| {
-                let p = p.trim();
-                p.strip_prefix("q=")
-                    .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q == 0.0))
-            });
-            name.eq_ignore_ascii_case("gzip") && !zero_q
-        })
-}
-
-fn gzip(body: &[u8]) -> Option<Vec<u8>> {
-    let mut enc = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 4 + 32),
-        flate2::Compression::default(),
-    );
-    enc.write_all(body).ok()?;
-    enc.finish().ok()
-}
-
-/// Reads the body, but at most `limit + 1` bytes: enough for the runtime to see that it is
-/// over its limit and answer `sherpa:badRequest`, without buffering an unbounded body (mox
-/// has no limit at all).
-async fn read_body(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, HttpResponse> {
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|e| text(StatusCode::BAD_REQUEST, &format!("400 - bad request - {e}")))?;
-        let room = (limit + 1).saturating_sub(body.len());
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() > limit {
-            break;
-        }
+/// A 200 JSON answer gzipped when the client accepts it; anything else (pages, errors,
+/// auth failures) as it is.
+async fn gzip_json(req: &HttpRequest, resp: HttpResponse) -> HttpResponse {
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if resp.status() != StatusCode::OK || !is_json || !accepts_gzip(req) {
+        return resp;
     }
-    Ok(body)
+    let (head, body) = resp.into_parts();
+    // The runtime's answers are in-memory bytes: reading them cannot fail or wait.
+    let Ok(bytes) = actix_web::body::to_bytes(body).await else {
+        return head.set_body(BoxBody::new(Bytes::new()));
+    };
+    match gzip(&bytes, flate2::Compression::default()) {
+        Some(z) => {
+            let mut resp = head.set_body(BoxBody::new(z));
+            resp.headers_mut().insert(
+                header::CONTENT_ENCODING,
+                header::HeaderValue::from_static("gzip"),
+            );
+            resp
+        }
+        None => head.set_body(BoxBody::new(bytes)),
+    }
 }
 
 /// The single entry point for every request.
@@ -252,45 +252,25 @@ pub async fn handle(
         return text(StatusCode::NOT_FOUND, "404 page not found");
     }
     let function = &rest["/api/".len()..];
-    let body = match read_body(payload, srv.opts.body_limit).await {
-        Ok(b) => b,
-        Err(resp) => return resp,
+    // The runtime checks, in Go's order: unknown function (404), content type, body
+    // limit, then the call. Only `/admin/api/` itself arrives here with a method other
+    // than POST (the POST-only rule above exempts it, as mox's does); it names no
+    // function, whatever the method.
+    let mut resp = if method == Method::POST {
+        actix::respond(&req, payload, function, &srv.dispatcher, &ctx, &srv.opts).await
+    } else {
+        actix::json_response(Response::error(&Error::bad_function(function)))
     };
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let out = crate::sherpa_glue::call(
-        &srv.dispatcher,
-        &ctx,
-        function,
-        content_type,
-        &body,
-        &srv.opts,
-    )
-    .await;
-    let mut resp = HttpResponse::build(
-        StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-    );
-    for (k, v) in &out.headers {
-        resp.insert_header((k.as_str(), v.as_str()));
-    }
     for c in ctx.take_cookies() {
-        resp.append_header((header::SET_COOKIE, c));
+        match header::HeaderValue::from_str(&c) {
+            Ok(v) => {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            // Cookie values are made by the server from tokens it generated.
+            Err(e) => tracing::error!("not sending invalid Set-Cookie {c:?}: {e}"),
+        }
     }
-    let json = out
-        .headers
-        .iter()
-        .any(|(k, v)| k.eq_ignore_ascii_case("content-type") && v.starts_with("application/json"));
-    if out.status == 200
-        && json
-        && accepts_gzip(&req)
-        && let Some(z) = gzip(&out.body)
-    {
-        resp.insert_header((header::CONTENT_ENCODING, "gzip"));
-        return resp.body(z);
-    }
-    resp.body(out.body)
+    gzip_json(&req, resp).await
 }
 
 /// Adds mox's `safeHeaders` to every response.

@@ -5,14 +5,17 @@
 //! [`dynconf`] (domains/accounts config and its validation), [`reports`] (report indexes),
 //! [`auth`] (passwords, sessions, rate limiter, cookies), [`dkim`] (key generation),
 //! [`dns`] (domain/address parsing), [`webserver`] (web handler config), [`logging`],
-//! [`app`] (shared state), [`api`] (the `Api` implementation), [`http`] (actix routing and
-//! auth), [`cli`] (subcommands), [`import`] (parsers for imported files).
+//! [`app`] (shared state), [`api`] (the `Api` implementation), [`checks`] (the DNS
+//! checks), [`http`] (actix routing and auth, then the runtime's actix layer for calls),
+//! [`compress`] (gzip for answers and assets), [`webui`] (the admin page), [`cli`]
+//! (subcommands), [`import`] (parsers for imported files).
 
 pub mod api;
 pub mod app;
 pub mod auth;
 pub mod checks;
 pub mod cli;
+pub mod compress;
 pub mod config;
 pub mod dkim;
 pub mod dns;
@@ -21,7 +24,6 @@ pub mod http;
 pub mod import;
 pub mod logging;
 pub mod reports;
-pub mod sherpa_glue;
 pub mod store;
 pub mod webserver;
 pub mod webui;

@@ -14,12 +14,13 @@
 //! server read the files from that directory on every request instead, so a rebuilt bundle
 //! shows up on reload without rebuilding the binary.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
+
+use crate::compress::{accepts_gzip, gzip};
 
 /// Environment variable naming a directory to serve the page from (development).
 pub const WEB_DIR_ENV: &str = "SERVER_WEB_DIR";
@@ -49,7 +50,7 @@ struct Asset {
 
 impl Asset {
     fn new(body: Vec<u8>, content_type: &'static str) -> Asset {
-        let gz = gzip(&body).filter(|z| z.len() < body.len());
+        let gz = gzip(&body, flate2::Compression::best()).filter(|z| z.len() < body.len());
         Asset {
             version: version(&body),
             body,
@@ -75,15 +76,6 @@ fn version(data: &[u8]) -> String {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}")
-}
-
-fn gzip(body: &[u8]) -> Option<Vec<u8>> {
-    let mut enc = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 3 + 32),
-        flate2::Compression::best(),
-    );
-    enc.write_all(body).ok()?;
-    enc.finish().ok()
 }
 
 /// Builds the set from the three files: the page's references to the assets get their
@@ -143,23 +135,6 @@ fn not_modified(req: &HttpRequest, etag: &str) -> bool {
         .flat_map(|v| v.split(','))
         .map(|t| t.trim().trim_start_matches("W/"))
         .any(|t| t == etag || t == "*")
-}
-
-fn accepts_gzip(req: &HttpRequest) -> bool {
-    req.headers()
-        .get_all(header::ACCEPT_ENCODING)
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|e| {
-            let mut parts = e.split(';');
-            let name = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q == 0.0))
-            });
-            name.eq_ignore_ascii_case("gzip") && !refused
-        })
 }
 
 /// The query's `v` parameter.

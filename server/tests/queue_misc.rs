@@ -377,4 +377,33 @@ async fn envelope_errors_and_oversized_bodies() {
         v["error"],
         json!({"code": "sherpa:badRequest", "message": "unrecognized content-type \"text/plain\", expecting \"application/json\""})
     );
+
+    // The limit is the runtime's 1 MiB, with its message; an unknown function is a 404
+    // before the body is looked at, however large.
+    assert_eq!(
+        r.json()["error"]["message"],
+        "request body too large, limit is 1048576 bytes"
+    );
+    let r = c.raw("NoSuchFunction", &big, &[]).await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["error"]["code"], "sherpa:badFunction");
+    // `/admin/api/` itself names no function, whatever the method.
+    for method in [reqwest::Method::GET, reqwest::Method::POST] {
+        let r = reqwest::Client::new()
+            .request(method.clone(), s.url("/admin/api/"))
+            .header("content-type", "application/json")
+            .header(
+                "cookie",
+                format!("webadminsession=\"{} \"", c.session.as_ref().unwrap()),
+            )
+            .header("x-mox-csrf", c.csrf.as_ref().unwrap())
+            .body(r#"{"params":[]}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{method}");
+        assert_eq!(r.headers()["cache-control"], "no-store", "{method}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "sherpa:badFunction", "{method}");
+    }
 }

@@ -32,10 +32,11 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, Scope, web};
 use futures_util::StreamExt as _;
 
-use crate::dispatch::{DOCS_FUNCTION, Dispatch, Options, Response, body_too_large, handle};
+use crate::dispatch::{DOCS_FUNCTION, Dispatch, Options, Response, body_too_large, handle_def};
 use crate::error::Error;
 use crate::gojson::{self, quote_bytes};
 use crate::http::{check_content_type, parse_query, percent_decode};
+use crate::schema::FunctionDef;
 
 const JSON_TYPE: &str = "application/json; charset=utf-8";
 const JS_TYPE: &str = "text/javascript; charset=utf-8";
@@ -267,11 +268,20 @@ pub async fn respond<D: Dispatch>(
     resp
 }
 
-fn known<D: Dispatch>(d: &D, function: &str) -> bool {
-    function == DOCS_FUNCTION || d.schema().function(function).is_some()
+/// Looks `function` up once: `Ok` with its definition (`None` for `_docs`), or `Err`
+/// for an unknown function.
+fn lookup<D: Dispatch>(d: &D, function: &str) -> Result<Option<&'static FunctionDef>, ()> {
+    match d.schema().function(function) {
+        Some(def) => Ok(Some(def)),
+        None if function == DOCS_FUNCTION => Ok(None),
+        None => Err(()),
+    }
 }
 
-fn json_response(r: Response) -> HttpResponse {
+/// A sherpa answer as an HTTP response: its status, the JSON body, and the headers of
+/// every call answer (`Content-Type: application/json; charset=utf-8`,
+/// `Cache-Control: no-store`).
+pub fn json_response(r: Response) -> HttpResponse {
     HttpResponse::build(StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .insert_header((header::CONTENT_TYPE, JSON_TYPE))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -300,9 +310,9 @@ async fn post<D: Dispatch>(
     ctx: &D::Context,
     opts: &Options,
 ) -> HttpResponse {
-    if !known(d, function) {
+    let Ok(def) = lookup(d, function) else {
         return bad_function(opts, function);
-    }
+    };
     let ct = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -315,7 +325,7 @@ async fn post<D: Dispatch>(
         Ok(b) => b,
         Err(e) => return protocol_error(opts, e),
     };
-    json_response(handle(d, ctx, function, &body, opts).await)
+    json_response(handle_def(d, ctx, function, def, &body, opts).await)
 }
 
 async fn read_body(
@@ -349,9 +359,9 @@ async fn get<D: Dispatch>(
     ctx: &D::Context,
     opts: &Options,
 ) -> HttpResponse {
-    if !known(d, function) {
+    let Ok(def) = lookup(d, function) else {
         return bad_function(opts, function);
-    }
+    };
     let query = match parse_query(req.query_string().as_bytes()) {
         Ok(q) => q,
         Err(e) => return protocol_error(opts, e),
@@ -379,7 +389,7 @@ async fn get<D: Dispatch>(
         callback = Some(cb);
     }
     let body = first(b"body").unwrap_or(br#"{"params": []}"#);
-    let r = handle(d, ctx, function, body, opts).await;
+    let r = handle_def(d, ctx, function, def, body, opts).await;
     match callback {
         None => json_response(r),
         Some(cb) => {

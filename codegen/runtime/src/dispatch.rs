@@ -374,9 +374,22 @@ pub async fn handle<D: Dispatch>(
     body: &[u8],
     opts: &Options,
 ) -> Response {
-    // The clock is read only for the collector; the function is looked up once.
+    handle_def(d, ctx, function, d.schema().function(function), body, opts).await
+}
+
+/// [`handle`] for a function the caller has already looked up (`def` is
+/// `d.schema().function(function)`), so the HTTP layer, which checks for unknown
+/// functions before reading the body, looks each function up once.
+pub(crate) async fn handle_def<D: Dispatch>(
+    d: &D,
+    ctx: &D::Context,
+    function: &str,
+    def: Option<&'static FunctionDef>,
+    body: &[u8],
+    opts: &Options,
+) -> Response {
+    // The clock is read only for the collector.
     let start = opts.collector.as_ref().map(|_| Instant::now());
-    let def = d.schema().function(function);
     let known = function == DOCS_FUNCTION || def.is_some();
     let outcome = AssertUnwindSafe(handle_inner(d, ctx, function, def, body, opts))
         .catch_unwind()
