@@ -52,6 +52,23 @@ impl Ctx {
     }
 }
 
+/// One `Api` method that forwards to the `App` method of the same name, which does the
+/// work in its area's module: with the request context first (`ctx fn`), or without it
+/// (`fn`) for the functions that do not need it. The trait fixes the signatures, so a
+/// type written here that does not match the schema does not compile.
+macro_rules! forward {
+    (ctx fn $name:ident($($param:ident: $ty:ty),*) -> $ret:ty) => {
+        async fn $name(&self, ctx: &Ctx $(, $param: $ty)*) -> ::core::result::Result<$ret, Error> {
+            self.0.$name(ctx $(, $param)*).await
+        }
+    };
+    (fn $name:ident($($param:ident: $ty:ty),*) -> $ret:ty) => {
+        async fn $name(&self, _ctx: &Ctx $(, $param: $ty)*) -> ::core::result::Result<$ret, Error> {
+            self.0.$name($($param),*).await
+        }
+    };
+}
+
 /// The `Api` implementation.
 #[derive(Clone)]
 pub struct AdminApi(pub Arc<App>);
@@ -59,384 +76,61 @@ pub struct AdminApi(pub Arc<App>);
 impl Api for AdminApi {
     type Context = Ctx;
 
-    async fn login_prep(&self, ctx: &Ctx) -> ::core::result::Result<String, Error> {
-        self.0.login_prep(ctx).await
-    }
-    async fn login(
-        &self,
-        ctx: &Ctx,
-        login_token: String,
-        password: String,
-    ) -> ::core::result::Result<CSRFToken, Error> {
-        self.0.login(ctx, login_token, password).await
-    }
-    async fn logout(&self, ctx: &Ctx) -> ::core::result::Result<(), Error> {
-        self.0.logout(ctx).await
-    }
-    async fn check_domain(
-        &self,
-        _ctx: &Ctx,
-        _domain_name: String,
-    ) -> ::core::result::Result<CheckResult, Error> {
-        self.0.check_domain(_domain_name).await
-    }
-    async fn domains(&self, _ctx: &Ctx) -> ::core::result::Result<Vec<Domain>, Error> {
-        self.0.domains().await
-    }
-    async fn domain(&self, _ctx: &Ctx, domain: String) -> ::core::result::Result<Domain, Error> {
-        self.0.domain(domain).await
-    }
-    async fn parse_domain(
-        &self,
-        _ctx: &Ctx,
-        domain: String,
-    ) -> ::core::result::Result<Domain, Error> {
-        self.0.parse_domain(domain).await
-    }
-    async fn domain_localparts(
-        &self,
-        _ctx: &Ctx,
-        domain: String,
-    ) -> ::core::result::Result<BTreeMap<String, String>, Error> {
-        self.0.domain_localparts(domain).await
-    }
-    async fn accounts(&self, _ctx: &Ctx) -> ::core::result::Result<Vec<String>, Error> {
-        self.0.accounts().await
-    }
-    async fn account(
-        &self,
-        _ctx: &Ctx,
-        account: String,
-    ) -> ::core::result::Result<BTreeMap<String, serde_json::Value>, Error> {
-        self.0.account(account).await
-    }
-    async fn config_files(
-        &self,
-        _ctx: &Ctx,
-    ) -> ::core::result::Result<(String, String, String, String), Error> {
-        self.0.config_files().await
-    }
-    async fn mtasts_policies(
-        &self,
-        _ctx: &Ctx,
-    ) -> ::core::result::Result<Vec<PolicyRecord>, Error> {
-        self.0.mtasts_policies().await
-    }
-    async fn tls_reports(
-        &self,
-        _ctx: &Ctx,
-        start: RT::Timestamp,
-        end: RT::Timestamp,
-        policy_domain: String,
-    ) -> ::core::result::Result<Vec<TLSReportRecord>, Error> {
-        self.0.tls_reports(start, end, policy_domain).await
-    }
-    async fn tls_report_id(
-        &self,
-        _ctx: &Ctx,
-        domain: String,
-        report_id: i64,
-    ) -> ::core::result::Result<TLSReportRecord, Error> {
-        self.0.tls_report_id(domain, report_id).await
-    }
-    async fn tlsrpt_summaries(
-        &self,
-        _ctx: &Ctx,
-        start: RT::Timestamp,
-        end: RT::Timestamp,
-        policy_domain: String,
-    ) -> ::core::result::Result<Vec<TLSRPTSummary>, Error> {
-        self.0.tlsrpt_summaries(start, end, policy_domain).await
-    }
-    async fn dmarc_reports(
-        &self,
-        _ctx: &Ctx,
-        start: RT::Timestamp,
-        end: RT::Timestamp,
-        domain: String,
-    ) -> ::core::result::Result<Vec<DomainFeedback>, Error> {
-        self.0.dmarc_reports(start, end, domain).await
-    }
-    async fn dmarc_report_id(
-        &self,
-        _ctx: &Ctx,
-        domain: String,
-        report_id: i64,
-    ) -> ::core::result::Result<DomainFeedback, Error> {
-        self.0.dmarc_report_id(domain, report_id).await
-    }
-    async fn dmarc_summaries(
-        &self,
-        _ctx: &Ctx,
-        start: RT::Timestamp,
-        end: RT::Timestamp,
-        domain: String,
-    ) -> ::core::result::Result<Vec<DMARCSummary>, Error> {
-        self.0.dmarc_summaries(start, end, domain).await
-    }
-    async fn lookup_ip(&self, _ctx: &Ctx, _ip: String) -> ::core::result::Result<Reverse, Error> {
-        self.0.lookup_ip(_ip).await
-    }
-    async fn dnsbl_status(
-        &self,
-        _ctx: &Ctx,
-    ) -> ::core::result::Result<BTreeMap<String, BTreeMap<String, String>>, Error> {
-        self.0.dnsbl_status().await
-    }
-    async fn domain_records(
-        &self,
-        _ctx: &Ctx,
-        _domain: String,
-    ) -> ::core::result::Result<Vec<String>, Error> {
-        self.0.domain_records(_domain).await
-    }
-    async fn domain_add(
-        &self,
-        _ctx: &Ctx,
-        domain: String,
-        account_name: String,
-        localpart: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.domain_add(domain, account_name, localpart).await
-    }
-    async fn domain_remove(&self, _ctx: &Ctx, domain: String) -> ::core::result::Result<(), Error> {
-        self.0.domain_remove(domain).await
-    }
-    async fn account_add(
-        &self,
-        _ctx: &Ctx,
-        account_name: String,
-        address: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.account_add(account_name, address).await
-    }
-    async fn account_remove(
-        &self,
-        _ctx: &Ctx,
-        account_name: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.account_remove(account_name).await
-    }
-    async fn address_add(
-        &self,
-        _ctx: &Ctx,
-        address: String,
-        account_name: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.address_add(address, account_name).await
-    }
-    async fn address_remove(
-        &self,
-        _ctx: &Ctx,
-        address: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.address_remove(address).await
-    }
-    async fn set_password(
-        &self,
-        _ctx: &Ctx,
-        account_name: String,
-        password: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.set_password(account_name, password).await
-    }
-    async fn set_account_limits(
-        &self,
-        _ctx: &Ctx,
-        account_name: String,
-        max_outgoing_messages_per_day: i32,
-        max_first_time_recipients_per_day: i32,
-        max_msg_size: i64,
-    ) -> ::core::result::Result<(), Error> {
-        self.0
-            .set_account_limits(
-                account_name,
-                max_outgoing_messages_per_day,
-                max_first_time_recipients_per_day,
-                max_msg_size,
-            )
-            .await
-    }
-    async fn client_configs_domain(
-        &self,
-        _ctx: &Ctx,
-        domain: String,
-    ) -> ::core::result::Result<ClientConfigs, Error> {
-        self.0.client_configs_domain(domain).await
-    }
-    async fn queue_list(&self, _ctx: &Ctx) -> ::core::result::Result<Vec<Msg>, Error> {
-        self.0.queue_list().await
-    }
-    async fn queue_size(&self, _ctx: &Ctx) -> ::core::result::Result<i32, Error> {
-        self.0.queue_size().await
-    }
-    async fn queue_kick(
-        &self,
-        _ctx: &Ctx,
-        id: i64,
-        transport: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.queue_kick(id, transport).await
-    }
-    async fn queue_drop(&self, _ctx: &Ctx, id: i64) -> ::core::result::Result<(), Error> {
-        self.0.queue_drop(id).await
-    }
-    async fn queue_save_require_tls(
-        &self,
-        _ctx: &Ctx,
-        id: i64,
-        require_tls: Option<bool>,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.queue_save_require_tls(id, require_tls).await
-    }
-    async fn log_levels(
-        &self,
-        _ctx: &Ctx,
-    ) -> ::core::result::Result<BTreeMap<String, String>, Error> {
-        self.0.log_levels().await
-    }
-    async fn log_level_set(
-        &self,
-        _ctx: &Ctx,
-        pkg: String,
-        level_str: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.log_level_set(pkg, level_str).await
-    }
-    async fn log_level_remove(&self, _ctx: &Ctx, pkg: String) -> ::core::result::Result<(), Error> {
-        self.0.log_level_remove(pkg).await
-    }
-    async fn check_updates_enabled(&self, _ctx: &Ctx) -> ::core::result::Result<bool, Error> {
-        self.0.check_updates_enabled().await
-    }
-    async fn webserver_config(&self, _ctx: &Ctx) -> ::core::result::Result<WebserverConfig, Error> {
-        self.0.webserver_config().await
-    }
-    async fn webserver_config_save(
-        &self,
-        _ctx: &Ctx,
-        old_conf: WebserverConfig,
-        new_conf: WebserverConfig,
-    ) -> ::core::result::Result<WebserverConfig, Error> {
-        self.0.webserver_config_save(old_conf, new_conf).await
-    }
-    async fn transports(
-        &self,
-        _ctx: &Ctx,
-    ) -> ::core::result::Result<BTreeMap<String, Transport>, Error> {
-        self.0.transports().await
-    }
-    async fn dmarc_evaluation_stats(
-        &self,
-        _ctx: &Ctx,
-    ) -> ::core::result::Result<BTreeMap<String, EvaluationStat>, Error> {
-        self.0.dmarc_evaluation_stats().await
-    }
-    async fn dmarc_evaluations_domain(
-        &self,
-        _ctx: &Ctx,
-        domain: String,
-    ) -> ::core::result::Result<(Domain, Vec<Evaluation>), Error> {
-        self.0.dmarc_evaluations_domain(domain).await
-    }
-    async fn dmarc_remove_evaluations(
-        &self,
-        _ctx: &Ctx,
-        domain: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.dmarc_remove_evaluations(domain).await
-    }
-    async fn dmarc_suppress_add(
-        &self,
-        _ctx: &Ctx,
-        reporting_address: String,
-        until: RT::Timestamp,
-        comment: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0
-            .dmarc_suppress_add(reporting_address, until, comment)
-            .await
-    }
-    async fn dmarc_suppress_list(
-        &self,
-        _ctx: &Ctx,
-    ) -> ::core::result::Result<Vec<SuppressAddress>, Error> {
-        self.0.dmarc_suppress_list().await
-    }
-    async fn dmarc_suppress_remove(
-        &self,
-        _ctx: &Ctx,
-        id: i64,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.dmarc_suppress_remove(id).await
-    }
-    async fn dmarc_suppress_extend(
-        &self,
-        _ctx: &Ctx,
-        id: i64,
-        until: RT::Timestamp,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.dmarc_suppress_extend(id, until).await
-    }
-    async fn tlsrpt_results(&self, _ctx: &Ctx) -> ::core::result::Result<Vec<TLSResult>, Error> {
-        self.0.tlsrpt_results().await
-    }
-    async fn tlsrpt_results_domain(
-        &self,
-        _ctx: &Ctx,
-        is_rcpt_dom: bool,
-        policy_domain: String,
-    ) -> ::core::result::Result<(Domain, Vec<TLSResult>), Error> {
-        self.0
-            .tlsrpt_results_domain(is_rcpt_dom, policy_domain)
-            .await
-    }
-    async fn lookup_tlsrpt_record(
-        &self,
-        _ctx: &Ctx,
-        _domain: String,
-    ) -> ::core::result::Result<(Option<TLSRPTRecord>, String, String), Error> {
-        self.0.lookup_tlsrpt_record(_domain).await
-    }
-    async fn tlsrpt_remove_results(
-        &self,
-        _ctx: &Ctx,
-        is_rcpt_dom: bool,
-        domain: String,
-        day: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.tlsrpt_remove_results(is_rcpt_dom, domain, day).await
-    }
-    async fn tlsrpt_suppress_add(
-        &self,
-        _ctx: &Ctx,
-        reporting_address: String,
-        until: RT::Timestamp,
-        comment: String,
-    ) -> ::core::result::Result<(), Error> {
-        self.0
-            .tlsrpt_suppress_add(reporting_address, until, comment)
-            .await
-    }
-    async fn tlsrpt_suppress_list(
-        &self,
-        _ctx: &Ctx,
-    ) -> ::core::result::Result<Vec<TLSRPTSuppressAddress>, Error> {
-        self.0.tlsrpt_suppress_list().await
-    }
-    async fn tlsrpt_suppress_remove(
-        &self,
-        _ctx: &Ctx,
-        id: i64,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.tlsrpt_suppress_remove(id).await
-    }
-    async fn tlsrpt_suppress_extend(
-        &self,
-        _ctx: &Ctx,
-        id: i64,
-        until: RT::Timestamp,
-    ) -> ::core::result::Result<(), Error> {
-        self.0.tlsrpt_suppress_extend(id, until).await
-    }
+    forward!(ctx fn login_prep() -> String);
+    forward!(ctx fn login(login_token: String, password: String) -> CSRFToken);
+    forward!(ctx fn logout() -> ());
+    forward!(fn check_domain(domain_name: String) -> CheckResult);
+    forward!(fn domains() -> Vec<Domain>);
+    forward!(fn domain(domain: String) -> Domain);
+    forward!(fn parse_domain(domain: String) -> Domain);
+    forward!(fn domain_localparts(domain: String) -> BTreeMap<String, String>);
+    forward!(fn accounts() -> Vec<String>);
+    forward!(fn account(account: String) -> BTreeMap<String, serde_json::Value>);
+    forward!(fn config_files() -> (String, String, String, String));
+    forward!(fn mtasts_policies() -> Vec<PolicyRecord>);
+    forward!(fn tls_reports(start: RT::Timestamp, end: RT::Timestamp, policy_domain: String) -> Vec<TLSReportRecord>);
+    forward!(fn tls_report_id(domain: String, report_id: i64) -> TLSReportRecord);
+    forward!(fn tlsrpt_summaries(start: RT::Timestamp, end: RT::Timestamp, policy_domain: String) -> Vec<TLSRPTSummary>);
+    forward!(fn dmarc_reports(start: RT::Timestamp, end: RT::Timestamp, domain: String) -> Vec<DomainFeedback>);
+    forward!(fn dmarc_report_id(domain: String, report_id: i64) -> DomainFeedback);
+    forward!(fn dmarc_summaries(start: RT::Timestamp, end: RT::Timestamp, domain: String) -> Vec<DMARCSummary>);
+    forward!(fn lookup_ip(ip: String) -> Reverse);
+    forward!(fn dnsbl_status() -> BTreeMap<String, BTreeMap<String, String>>);
+    forward!(fn domain_records(domain: String) -> Vec<String>);
+    forward!(fn domain_add(domain: String, account_name: String, localpart: String) -> ());
+    forward!(fn domain_remove(domain: String) -> ());
+    forward!(fn account_add(account_name: String, address: String) -> ());
+    forward!(fn account_remove(account_name: String) -> ());
+    forward!(fn address_add(address: String, account_name: String) -> ());
+    forward!(fn address_remove(address: String) -> ());
+    forward!(fn set_password(account_name: String, password: String) -> ());
+    forward!(fn set_account_limits(account_name: String, max_outgoing_messages_per_day: i32, max_first_time_recipients_per_day: i32, max_msg_size: i64) -> ());
+    forward!(fn client_configs_domain(domain: String) -> ClientConfigs);
+    forward!(fn queue_list() -> Vec<Msg>);
+    forward!(fn queue_size() -> i32);
+    forward!(fn queue_kick(id: i64, transport: String) -> ());
+    forward!(fn queue_drop(id: i64) -> ());
+    forward!(fn queue_save_require_tls(id: i64, require_tls: Option<bool>) -> ());
+    forward!(fn log_levels() -> BTreeMap<String, String>);
+    forward!(fn log_level_set(pkg: String, level_str: String) -> ());
+    forward!(fn log_level_remove(pkg: String) -> ());
+    forward!(fn check_updates_enabled() -> bool);
+    forward!(fn webserver_config() -> WebserverConfig);
+    forward!(fn webserver_config_save(old_conf: WebserverConfig, new_conf: WebserverConfig) -> WebserverConfig);
+    forward!(fn transports() -> BTreeMap<String, Transport>);
+    forward!(fn dmarc_evaluation_stats() -> BTreeMap<String, EvaluationStat>);
+    forward!(fn dmarc_evaluations_domain(domain: String) -> (Domain, Vec<Evaluation>));
+    forward!(fn dmarc_remove_evaluations(domain: String) -> ());
+    forward!(fn dmarc_suppress_add(reporting_address: String, until: RT::Timestamp, comment: String) -> ());
+    forward!(fn dmarc_suppress_list() -> Vec<SuppressAddress>);
+    forward!(fn dmarc_suppress_remove(id: i64) -> ());
+    forward!(fn dmarc_suppress_extend(id: i64, until: RT::Timestamp) -> ());
+    forward!(fn tlsrpt_results() -> Vec<TLSResult>);
+    forward!(fn tlsrpt_results_domain(is_rcpt_dom: bool, policy_domain: String) -> (Domain, Vec<TLSResult>));
+    forward!(fn lookup_tlsrpt_record(domain: String) -> (Option<TLSRPTRecord>, String, String));
+    forward!(fn tlsrpt_remove_results(is_rcpt_dom: bool, domain: String, day: String) -> ());
+    forward!(fn tlsrpt_suppress_add(reporting_address: String, until: RT::Timestamp, comment: String) -> ());
+    forward!(fn tlsrpt_suppress_list() -> Vec<TLSRPTSuppressAddress>);
+    forward!(fn tlsrpt_suppress_remove(id: i64) -> ());
+    forward!(fn tlsrpt_suppress_extend(id: i64, until: RT::Timestamp) -> ());
 }
