@@ -1,7 +1,7 @@
 //! Stage 1 of the pipeline: read a sherpadoc JSON document into [`Section`].
 //!
 //! Only the JSON shape and `SherpadocVersion` are checked here; run
-//! [`crate::check::check`] on the result before using it.
+//! `check` on the result before using it.
 
 pub(crate) use sherpa_runtime::doc::Section;
 
@@ -18,7 +18,7 @@ impl std::fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// Reads a sherpadoc document. Only the JSON shape and `SherpadocVersion` are
-/// checked here; run [`crate::check::check`] on the result before using it.
+/// checked here; run `check` on the result before using it.
 ///
 /// Keys are read as Go reads them: case-insensitively (`"name"` fills `Name`), and when
 /// an object has a key twice, the last one wins. The tools always write `Name`,

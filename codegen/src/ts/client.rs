@@ -40,11 +40,13 @@ pub(crate) fn helpers(out: &mut Out, opts: &TsOptions) {
     out.js_exports.push("defaultBaseURL".to_string());
 
     out.template(
+        include_str!("templates/verify_arg.doc"),
         include_str!("templates/verify_arg.ts"),
         include_str!("templates/verify_arg.js"),
         include_str!("templates/verify_arg.d.ts"),
     );
     out.template(
+        include_str!("templates/parse.doc"),
         include_str!("templates/parse.ts"),
         include_str!("templates/parse.js"),
         include_str!("templates/parse.d.ts"),
@@ -61,6 +63,7 @@ pub(crate) fn class(
     opts: &TsOptions,
 ) -> Result<(), TsError> {
     out.template(
+        include_str!("templates/client.doc"),
         include_str!("templates/client.ts"),
         include_str!("templates/client.js"),
         include_str!("templates/client.d.ts"),

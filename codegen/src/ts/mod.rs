@@ -176,13 +176,16 @@ impl Out {
         self.dts.push_str(text);
     }
 
-    /// Appends one template per output, with `@EXPORT@` and `@DECL@` filled in.
-    pub(crate) fn template(&mut self, ts: &str, js: &str, dts: &str) {
+    /// Appends one template per output, with `@EXPORT@` and `@DECL@` filled in, and
+    /// `doc` (a JSDoc comment) before the typed outputs' text: the JavaScript has no
+    /// doc comments, its declarations carry them.
+    pub(crate) fn template(&mut self, doc: &str, ts: &str, js: &str, dts: &str) {
         let fill = |t: &str| {
             t.replace("@EXPORT@", self.export)
                 .replace("@DECL@", self.decl)
         };
         let (ts, js, dts) = (fill(ts), fill(js), fill(dts));
+        self.typed(doc);
         self.ts.push_str(&ts);
         self.js.push_str(&js);
         self.dts.push_str(&dts);

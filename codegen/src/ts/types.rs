@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use serde::Serialize;
 use sherpa_runtime::doc;
 
 use crate::ir::{Api, Basic, EnumValue, TypeKind, TypeRef, Value, ValueKind};
@@ -285,7 +286,8 @@ pub(crate) fn tables(
     Ok(())
 }
 
-/// A named type as sherpadoc JSON without docs, with transformed typewords.
+/// A named type as sherpadoc JSON without docs, with transformed typewords: what the
+/// runtime's verifier reads.
 fn type_json(
     t: &crate::ir::NamedType,
     api: &Api,
@@ -305,41 +307,53 @@ fn type_json(
                 })
                 .collect(),
         }),
-        TypeKind::Enum(e) => match e.kind {
-            ValueKind::Int => serde_json::to_string(&doc::Ints {
-                name: t.name.clone(),
-                docs: String::new(),
-                values: e.values.as_ref().map(|values| {
-                    values
-                        .iter()
-                        .map(|v| doc::IntValue {
-                            name: v.name.clone(),
-                            value: match &v.value {
-                                Value::Int(i) => *i,
-                                Value::String(_) => 0,
-                            },
-                            docs: String::new(),
-                        })
-                        .collect()
-                }),
+        // `Ints` and `Strings` have the same shape; only the values' JSON type differs.
+        TypeKind::Enum(e) => serde_json::to_string(&EnumJson {
+            name: &t.name,
+            docs: "",
+            values: e.values.as_ref().map(|values| {
+                values
+                    .iter()
+                    .map(|v| ValueJson {
+                        name: &v.name,
+                        value: match &v.value {
+                            Value::Int(i) => ValueOnWire::Int(*i),
+                            Value::String(s) => ValueOnWire::String(s),
+                        },
+                        docs: "",
+                    })
+                    .collect()
             }),
-            ValueKind::String => serde_json::to_string(&doc::Strings {
-                name: t.name.clone(),
-                docs: String::new(),
-                values: e.values.as_ref().map(|values| {
-                    values
-                        .iter()
-                        .map(|v| doc::StringValue {
-                            name: v.name.clone(),
-                            value: match &v.value {
-                                Value::String(s) => s.clone(),
-                                Value::Int(i) => i.to_string(),
-                            },
-                            docs: String::new(),
-                        })
-                        .collect()
-                }),
-            }),
-        },
+        }),
     }
+}
+
+/// sherpadoc `Ints` or `Strings`, keys in Go's order.
+#[derive(Serialize)]
+struct EnumJson<'a> {
+    #[serde(rename = "Name")]
+    name: &'a str,
+    #[serde(rename = "Docs")]
+    docs: &'a str,
+    #[serde(rename = "Values")]
+    values: Option<Vec<ValueJson<'a>>>,
+}
+
+/// One constant of [`EnumJson`].
+#[derive(Serialize)]
+struct ValueJson<'a> {
+    #[serde(rename = "Name")]
+    name: &'a str,
+    #[serde(rename = "Value")]
+    value: ValueOnWire<'a>,
+    #[serde(rename = "Docs")]
+    docs: &'a str,
+}
+
+/// A constant's value: a JSON number or string.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ValueOnWire<'a> {
+    Int(i64),
+    String(&'a str),
 }

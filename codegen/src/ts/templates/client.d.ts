@@ -1,9 +1,3 @@
-/**
- * Client for the API: one async method per function. Every method verifies its
- * parameters before sending (nothing is sent when they are wrong) and its result after
- * receiving; every rejection is an Error with a `code` (sherpa:... for client-side
- * problems, or the server's error code) and a `message`.
- */
 @DECL@class Client {
 	/** Shared by clients made with withOptions, so a login is seen by all of them. */
 	authState: AuthState;

@@ -18,7 +18,7 @@
 //!
 //! Three more rules follow, which Go does not have but which no generator can do
 //! without, whatever the language: a type nests `nullable`/`[]`/`{}` at most
-//! [`MAX_TYPE_DEPTH`](ir::MAX_TYPE_DEPTH) levels deep (rule 16), a typeword names a type and not an enum
+//! [`MAX_TYPE_DEPTH`](crate::ir::MAX_TYPE_DEPTH) levels deep (rule 16), a typeword names a type and not an enum
 //! value (rule 17; Go accepts value names there), and a struct does not contain itself
 //! without a `nullable` in between (rule 18: no finite value has that type), and
 //! sections nest at most [`MAX_SECTION_DEPTH`] deep (rule 19, checked first of these).
@@ -33,7 +33,9 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::docpath::{SectionTree, go_quote};
-use crate::ir::{self, Api, Basic};
+use crate::ir::{Api, Basic};
+
+mod model;
 use crate::parse::Section;
 
 /// The first rule a document breaks. Displays as Go's error does:
@@ -63,9 +65,9 @@ pub fn check(doc: &Section) -> Result<Api, CheckError> {
     check_section_depth(doc)?;
     // Rules 16 (nesting depth) and 17 (a typeword naming an enum value) are applied
     // by the resolver as it turns typewords into types.
-    let api = ir::build(doc)?;
+    let api = model::build(doc)?;
     // Rule 18.
-    if let Some(s) = ir::first_unfillable_struct(&api) {
+    if let Some(s) = model::first_unfillable_struct(&api) {
         let t = &api.types[s];
         return Err(CheckError {
             path: t.path.clone(),
