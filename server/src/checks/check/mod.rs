@@ -297,4 +297,90 @@ mod tests {
             assert!(!t.ends_with('\n'), "text gained a trailing newline: {t:?}");
         }
     }
+
+    /// A context whose DNS server refuses every query (a closed port on loopback), so
+    /// each sub-check's handling of a failed lookup is seen without a network.
+    fn unreachable_dns(st: &mut StaticConfig) {
+        st.dns.upstream = "127.0.0.1:9".to_string();
+        st.dns.timeout = "300ms".to_string();
+        st.dns.attempts = 1;
+        st.checks.dial_timeout = "300ms".to_string();
+        st.checks.smtp_port = 9;
+        st.checks.https_port = 9;
+    }
+
+    fn ctx(st: &StaticConfig) -> Ctx<'_> {
+        Ctx {
+            r: Resolver::new(&st.dns).expect("test resolver"),
+            st,
+            eff: st.checks.effective().expect("test check settings"),
+            tls: crate::checks::net::client_config(&[]).expect("TLS roots"),
+            domain: domain("example.org"),
+            dc: DomainConf::default(),
+            hostname: domain("mail.example.org"),
+            our_ips: vec!["192.0.2.1".parse().expect("ip")],
+            dkim_keys: BTreeMap::new(),
+        }
+    }
+
+    /// Every sub-check reports a failed lookup as an error of its own section (no
+    /// panic, no silent pass), and names what it was looking up.
+    #[tokio::test]
+    async fn every_sub_check_reports_unreachable_dns() {
+        let mut st = StaticConfig::default();
+        unreachable_dns(&mut st);
+        let c = ctx(&st);
+        macro_rules! errors_of {
+            ($f:ident, $ty:ty) => {{
+                let mut out = <$ty>::default();
+                $f(&c, &mut out).await;
+                out.errors
+            }};
+        }
+        let cases: Vec<(&str, Vec<String>, &str)> = vec![
+            (
+                "IPRev",
+                errors_of!(check_iprev, IPRevCheckResult),
+                "mail.example.org",
+            ),
+            ("MX", errors_of!(check_mx, MXCheckResult), "MX"),
+            ("SPF", errors_of!(check_spf, SPFCheckResult), "SPF"),
+            ("DMARC", errors_of!(check_dmarc, DMARCCheckResult), "DMARC"),
+            (
+                "HostTLSRPT",
+                errors_of!(check_host_tlsrpt, TLSRPTCheckResult),
+                "TLSRPT",
+            ),
+            (
+                "DomainTLSRPT",
+                errors_of!(check_domain_tlsrpt, TLSRPTCheckResult),
+                "TLSRPT",
+            ),
+            (
+                "MTASTS",
+                errors_of!(check_mtasts, MTASTSCheckResult),
+                "MTA-STS",
+            ),
+            ("SRVConf", errors_of!(check_srv, SRVConfCheckResult), "SRV"),
+            (
+                "Autoconf",
+                errors_of!(check_autoconf, AutoconfCheckResult),
+                "autoconfig",
+            ),
+            (
+                "Autodiscover",
+                errors_of!(check_autodiscover, AutodiscoverCheckResult),
+                "autodiscover",
+            ),
+        ];
+        for (name, errors, mentions) in cases {
+            assert!(!errors.is_empty(), "{name}: no error for unreachable DNS");
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.to_lowercase().contains(&mentions.to_lowercase())),
+                "{name}: {errors:?} does not mention {mentions:?}"
+            );
+        }
+    }
 }
