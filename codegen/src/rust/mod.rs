@@ -3,10 +3,10 @@
 //!
 //! The output is one item per named type, the `Api` trait, `Dispatcher` with its
 //! `Dispatch` impl, the `SCHEMA` table and `FUNCTIONS`. It has no inner attributes so
-//! it can be `include!`d anywhere, refers to std, serde and the runtime only through absolute paths (schemas
-//! define types called `Result` or `Option`), and carries item-level `allow`s for the
-//! lints that Go names trip, so that including it under `#![deny(warnings)]` and clippy
-//! stays clean.
+//! it can be `include!`d anywhere, refers to std, serde and the runtime only through
+//! absolute paths (schemas define types called `Result` or `Option`), and carries
+//! item-level `allow`s for the lints that Go names trip, so that including it under
+//! `#![deny(warnings)]` and clippy stays clean.
 
 use std::fmt;
 

@@ -323,8 +323,8 @@ mod tests {
         }
     }
 
-    /// Every sub-check reports a failed lookup as an error of its own section (no
-    /// panic, no silent pass), and names what it was looking up.
+    /// Every sub-check on its own: each reports a failed lookup as an error of its own
+    /// section (no panic, no silent pass) and names what it was looking up.
     #[tokio::test]
     async fn every_sub_check_reports_unreachable_dns() {
         let mut st = StaticConfig::default();
@@ -344,7 +344,14 @@ mod tests {
                 "mail.example.org",
             ),
             ("MX", errors_of!(check_mx, MXCheckResult), "MX"),
+            ("DANE", errors_of!(check_dane, DANECheckResult), "MX hosts"),
             ("SPF", errors_of!(check_spf, SPFCheckResult), "SPF"),
+            // Without DKIM selectors nothing is looked up; the advice says so.
+            (
+                "DKIM",
+                errors_of!(check_dkim, DKIMCheckResult),
+                "No DKIM configuration",
+            ),
             ("DMARC", errors_of!(check_dmarc, DMARCCheckResult), "DMARC"),
             (
                 "HostTLSRPT",
@@ -373,6 +380,9 @@ mod tests {
                 "autodiscover",
             ),
         ];
+        // TLS connects to the MX hosts the MX lookup found: none here, and the failed MX
+        // lookup is reported once, by the MX section.
+        assert_eq!(errors_of!(check_tls, TLSCheckResult), Vec::<String>::new());
         for (name, errors, mentions) in cases {
             assert!(!errors.is_empty(), "{name}: no error for unreachable DNS");
             assert!(
