@@ -12,6 +12,8 @@
 //! - [`http`]: Go's content type check and query parsing, for any HTTP stack.
 //! - `actix` (feature `actix`, on by default): the HTTP side on actix-web, as Go's
 //!   handler: a ready-made scope, or `respond` for servers that route themselves.
+//! - `client` (feature `client`): calling a sherpa API over HTTP(S), what generated
+//!   Rust clients run on.
 
 pub mod de;
 pub mod doc;
@@ -28,6 +30,8 @@ mod types;
 
 #[cfg(feature = "actix")]
 pub mod actix;
+#[cfg(feature = "client")]
+pub mod client;
 
 pub use decode::fold_eq;
 pub use dispatch::{

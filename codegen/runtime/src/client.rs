@@ -1,0 +1,442 @@
+//! The client side of a sherpa API (feature `client`): what generated Rust clients run
+//! on.
+//!
+//! A call is what the runtime's server side answers: a `POST` of `{"params":[…]}` with
+//! `Content-Type: application/json` to the base URL plus the function name. Parameters
+//! are written with the same Go-compatible encoder the server uses for results; results
+//! are read with the same Go-compatible decoder the server uses for parameters (lax:
+//! unknown fields are ignored), so `null` lists and maps come out empty, `int64s` may be
+//! strings or numbers, timestamps keep their offsets and unknown enum values are kept.
+//!
+//! Every failure is one [`Error`] with a code, the same codes as the TypeScript client:
+//! the server's own code and message for a sherpa error, `sherpa:badFunction` for HTTP
+//! 404, `sherpa:http` for any other status than 200, `sherpa:badResponse` for a body
+//! that is not a sherpa response, `sherpa:badTypes` (naming the path) for a result that
+//! does not match the schema, `sherpa:badData` for parameters that cannot be encoded,
+//! `sherpa:connection` and `sherpa:timeout`.
+//!
+//! One [`Client`] holds one connection pool and one cookie jar (cookies set by the
+//! server, several of them, are sent back; `Max-Age=0` removes one), and is cheap to
+//! clone: clones share both, and the headers set with [`Client::set_header`].
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::decode::decode_params;
+use crate::error::Error;
+use crate::gojson;
+use crate::jsonparse::{self, Node, Value};
+use crate::schema::Schema;
+
+/// Codes of the failures the client itself detects.
+pub mod codes {
+    /// The parameters cannot be encoded as JSON (nothing was sent).
+    pub const BAD_DATA: &str = "sherpa:badData";
+    /// The server does not have the function (HTTP 404).
+    pub const BAD_FUNCTION: &str = "sherpa:badFunction";
+    /// Any other HTTP status than 200.
+    pub const HTTP: &str = "sherpa:http";
+    /// The response is not a sherpa response.
+    pub const BAD_RESPONSE: &str = "sherpa:badResponse";
+    /// The result does not match the schema.
+    pub const BAD_TYPES: &str = "sherpa:badTypes";
+    /// The request failed: refused, dropped, an invalid URL.
+    pub const CONNECTION: &str = "sherpa:connection";
+    /// The timeout passed before the answer arrived.
+    pub const TIMEOUT: &str = "sherpa:timeout";
+}
+
+/// A hook that adds authentication to every request (e.g. a bearer token from a store
+/// that refreshes it), called just before the request is sent.
+pub type AuthHook = dyn Fn(&mut HeaderMap) + Send + Sync;
+
+/// How to make a [`Client`].
+pub struct ClientBuilder {
+    base_url: String,
+    timeout: Option<Duration>,
+    headers: HeaderMap,
+    auth: Option<Arc<AuthHook>>,
+    http: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    /// Each call fails with `sherpa:timeout` when its answer has not arrived after
+    /// `timeout`. The default is no timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// A header sent with every call.
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// A hook that may add headers to every request, after the fixed ones.
+    pub fn auth(mut self, hook: impl Fn(&mut HeaderMap) + Send + Sync + 'static) -> Self {
+        self.auth = Some(Arc::new(hook));
+        self
+    }
+
+    /// Uses this HTTP client (its pool, TLS and proxy settings) instead of a new one.
+    /// Cookies are then kept only if it was built with a cookie store.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// The client. Fails with `sherpa:connection` when the base URL is not an absolute
+    /// URL or the HTTP client cannot be made.
+    pub fn build(self) -> Result<Client, Error> {
+        let mut base = reqwest::Url::parse(&self.base_url).map_err(|e| {
+            Error::new(
+                codes::CONNECTION,
+                format!("invalid base URL {:?}: {e}", self.base_url),
+            )
+        })?;
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .map_err(|e| Error::new(codes::CONNECTION, format!("making HTTP client: {e}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                timeout: self.timeout,
+                headers: Mutex::new(self.headers),
+                auth: self.auth,
+            }),
+        })
+    }
+}
+
+/// A client for one sherpa API at one base URL.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: reqwest::Url,
+    timeout: Option<Duration>,
+    /// Sent with every call; changed by [`Client::set_header`] (e.g. a CSRF token after
+    /// a login).
+    headers: Mutex<HeaderMap>,
+    auth: Option<Arc<AuthHook>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.inner.base.as_str())
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client for the API at `base_url` (e.g. `https://mail.example.org/admin/api/`;
+    /// a missing trailing slash is added), with a cookie jar and no timeout.
+    pub fn new(base_url: &str) -> Result<Client, Error> {
+        Client::builder(base_url).build()
+    }
+
+    /// A builder for a client with a timeout, headers or an authentication hook.
+    pub fn builder(base_url: &str) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.to_string(),
+            timeout: None,
+            headers: HeaderMap::new(),
+            auth: None,
+            http: None,
+        }
+    }
+
+    /// The base URL, with its trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.inner.base.as_str()
+    }
+
+    /// Sets (or with `None` removes) a header sent with every later call of this client
+    /// and its clones.
+    pub fn set_header(&self, name: HeaderName, value: Option<HeaderValue>) {
+        let mut headers = self.inner.headers.lock().unwrap_or_else(|e| e.into_inner());
+        match value {
+            Some(v) => {
+                headers.insert(name, v);
+            }
+            None => {
+                headers.remove(name);
+            }
+        }
+    }
+
+    /// Calls `function` of `schema` with `params` (a tuple, or `[(); 0]` for none) and
+    /// decodes its result into `R` (`()` for no returns, a tuple for several).
+    pub async fn call<P, R>(
+        &self,
+        schema: &'static Schema,
+        function: &str,
+        params: &P,
+    ) -> Result<R, Error>
+    where
+        P: Serialize + ?Sized,
+        R: DeserializeOwned,
+    {
+        let def = schema.function(function).ok_or_else(|| {
+            Error::new(
+                codes::BAD_FUNCTION,
+                format!("function {} is not in the schema", gojson::quote(function)),
+            )
+        })?;
+        let body = request_body(params)?;
+        let (status, text) = self.post(function, body).await?;
+        let json = result_json(status, &text, function)?;
+        let node = jsonparse::parse_first(json.as_bytes()).map_err(|e| {
+            Error::new(
+                codes::BAD_RESPONSE,
+                format!("bad JSON from server: {}", e.0),
+            )
+        })?;
+        let value = decode_result(schema, def.returns.iter().map(|r| &r.ty), &node)?;
+        serde_json::from_value(value).map_err(|e| {
+            Error::new(
+                codes::BAD_TYPES,
+                format!("result of {}: {e}", gojson::quote(function)),
+            )
+        })
+    }
+
+    /// Sends one call and returns the status and body text.
+    async fn post(&self, function: &str, body: Vec<u8>) -> Result<(u16, String), Error> {
+        let inner = &*self.inner;
+        let url = inner
+            .base
+            .join(&function_path(function))
+            .map_err(|e| Error::new(codes::CONNECTION, format!("URL for {function:?}: {e}")))?;
+        let mut headers = inner
+            .headers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(auth) = &inner.auth {
+            auth(&mut headers);
+        }
+        let mut req = inner.http.post(url).headers(headers).body(body);
+        if let Some(t) = inner.timeout {
+            req = req.timeout(t);
+        }
+        let resp = req.send().await.map_err(transport_error)?;
+        let status = resp.status().as_u16();
+        let text = resp.text().await.map_err(transport_error)?;
+        Ok((status, text))
+    }
+}
+
+/// `{"params":[…]}` with Go's encoding of the parameters.
+fn request_body<P: Serialize + ?Sized>(params: &P) -> Result<Vec<u8>, Error> {
+    let encoded = gojson::to_vec(params)
+        .map_err(|e| Error::new(codes::BAD_DATA, format!("encoding parameters: {e}")))?;
+    let mut body = Vec::with_capacity(encoded.len() + 12);
+    body.extend_from_slice(b"{\"params\":");
+    body.extend_from_slice(&encoded);
+    body.push(b'}');
+    Ok(body)
+}
+
+/// A function name as a URL path segment: percent-encoded where a URL needs it, since
+/// the server takes the whole remaining path, decoded, as the name.
+fn function_path(function: &str) -> String {
+    let mut out = String::with_capacity(function.len());
+    for b in function.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Why a request failed before a response arrived, as the TypeScript client says it:
+/// `sherpa:timeout`, or `sherpa:connection` with the underlying cause.
+fn transport_error(e: reqwest::Error) -> Error {
+    if e.is_timeout() {
+        return Error::new(codes::TIMEOUT, "request timeout");
+    }
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        detail = format!("{detail}: {s}");
+        source = s.source();
+    }
+    Error::new(codes::CONNECTION, format!("connection failed: {detail}"))
+}
+
+/// The `result` of a response as JSON text, or the error it stands for.
+fn result_json(status: u16, text: &str, function: &str) -> Result<String, Error> {
+    let parsed: Option<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_str(text).ok();
+    let error_of = |m: &serde_json::Map<String, serde_json::Value>| {
+        m.get("error").filter(|e| !e.is_null()).cloned()
+    };
+    if status != 200 {
+        let server = parsed.as_ref().and_then(error_of);
+        let message = server
+            .as_ref()
+            .and_then(|e| e.get("message"))
+            .and_then(|m| m.as_str())
+            .map(str::to_string);
+        if status == 404 {
+            let code = server
+                .as_ref()
+                .and_then(|e| e.get("code"))
+                .and_then(|c| c.as_str());
+            let message = match (code, message) {
+                (Some(codes::BAD_FUNCTION), Some(m)) => m,
+                _ => format!("function {function} does not exist"),
+            };
+            return Err(Error::new(codes::BAD_FUNCTION, message));
+        }
+        let suffix = message.map(|m| format!(": {m}")).unwrap_or_default();
+        return Err(Error::new(
+            codes::HTTP,
+            format!("error calling function, HTTP status: {status}{suffix}"),
+        ));
+    }
+    let Some(obj) = parsed else {
+        return Err(match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(_) => Error::new(
+                codes::BAD_RESPONSE,
+                "invalid sherpa response object, not an object",
+            ),
+            Err(_) => Error::new(codes::BAD_RESPONSE, "bad JSON from server"),
+        });
+    };
+    if let Some(e) = error_of(&obj) {
+        let code = e.get("code").and_then(|c| c.as_str()).unwrap_or("");
+        let message = match e.get("message").and_then(|m| m.as_str()) {
+            Some(m) => Cow::Borrowed(m),
+            None => Cow::Owned(e.to_string()),
+        };
+        return Err(Error::new(code, message.into_owned()));
+    }
+    match obj.get("result") {
+        Some(r) => Ok(r.to_string()),
+        None => Err(Error::new(
+            codes::BAD_RESPONSE,
+            "invalid sherpa response object, missing 'result'",
+        )),
+    }
+}
+
+/// Decodes a result with Go's rules against the function's return types: one value for
+/// one return, an array for several, `null` for none.
+fn decode_result<'t>(
+    schema: &'static Schema,
+    types: impl ExactSizeIterator<Item = &'static crate::schema::Type> + 't,
+    node: &Node<'_>,
+) -> Result<serde_json::Value, Error> {
+    let bad = |m: String| Error::new(codes::BAD_TYPES, m);
+    match types.len() {
+        0 => Ok(serde_json::Value::Null),
+        1 => {
+            let mut values =
+                decode_params(schema, types, std::slice::from_ref(node), true).map_err(bad)?;
+            Ok(values.pop().unwrap_or(serde_json::Value::Null))
+        }
+        n => match &node.value {
+            Value::Array(items) if items.len() == n => decode_params(schema, types, items, true)
+                .map(serde_json::Value::Array)
+                .map_err(bad),
+            _ => Err(bad(format!(
+                "expected an array of {n} results, got {}",
+                node.kind()
+            ))),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_and_paths() {
+        assert_eq!(
+            request_body(&("a<b", 1i64)).expect("encodes"),
+            br#"{"params":["a\u003cb",1]}"#
+        );
+        assert_eq!(
+            request_body(&[(); 0]).expect("encodes"),
+            br#"{"params":[]}"#
+        );
+        assert_eq!(function_path("Domains"), "Domains");
+        assert_eq!(function_path("a/b c"), "a%2Fb%20c");
+    }
+
+    #[test]
+    fn responses_like_the_typescript_client() {
+        let r =
+            |status, text: &str| result_json(status, text, "F").map_err(|e| (e.code, e.message));
+        assert_eq!(r(200, r#"{"result":[1,2]}"#), Ok("[1,2]".to_string()));
+        assert_eq!(
+            r(200, r#"{"error":{"code":"user:error","message":"no"}}"#),
+            Err(("user:error".into(), "no".into()))
+        );
+        assert_eq!(
+            r(404, ""),
+            Err((
+                codes::BAD_FUNCTION.into(),
+                "function F does not exist".into()
+            ))
+        );
+        assert_eq!(
+            r(500, r#"{"error":{"code":"server:panic","message":"boom"}}"#),
+            Err((
+                codes::HTTP.into(),
+                "error calling function, HTTP status: 500: boom".into()
+            ))
+        );
+        assert_eq!(
+            r(200, "[1]"),
+            Err((
+                codes::BAD_RESPONSE.into(),
+                "invalid sherpa response object, not an object".into()
+            ))
+        );
+        assert_eq!(
+            r(200, "nope"),
+            Err((codes::BAD_RESPONSE.into(), "bad JSON from server".into()))
+        );
+        assert_eq!(
+            r(200, "{}"),
+            Err((
+                codes::BAD_RESPONSE.into(),
+                "invalid sherpa response object, missing 'result'".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn bad_base_url() {
+        let e = Client::new("not a url").unwrap_err();
+        assert_eq!(e.code, codes::CONNECTION);
+    }
+}
