@@ -1,5 +1,5 @@
-//! Generates the bindings of `api.json`: the Rust module `sherpa_admin::api` into
-//! `OUT_DIR`, and the TypeScript client under `generated/`, from one read of the schema.
+//! Generates the bindings of `api.json`: the Rust module `sherpa_admin::api` (server
+//! and client) into `OUT_DIR`, and the TypeScript client under `generated/`, from one read of the schema.
 //!
 //! Each output is written only when its contents change, and the schema is listed with
 //! `rerun-if-changed`, so a no-op `cargo build` neither reruns this script nor recompiles
@@ -32,8 +32,14 @@ fn run() -> Result<(), String> {
         .map_err(|e| format!("reading api.json: {e}"))?;
     let api = read(&json).map_err(|e| format!("api.json: {e}"))?;
 
-    let rust = generate_rust(&api, "api.json", &RustOptions::default())
-        .map_err(|e| format!("api.json: {e}"))?;
+    // Server and client in one module, sharing the types; the client only with this
+    // crate's `client` feature, so servers do not build an HTTP client.
+    let opts = RustOptions {
+        client: true,
+        client_feature: Some("client".to_string()),
+        ..Default::default()
+    };
+    let rust = generate_rust(&api, "api.json", &opts).map_err(|e| format!("api.json: {e}"))?;
     let path = out_dir.join("admin.rs");
     write_if_changed(&path, &rust).map_err(|e| format!("writing {}: {e}", path.display()))?;
 

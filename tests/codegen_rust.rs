@@ -197,11 +197,16 @@ fn deterministic() {
 }
 
 /// What build.rs writes is exactly what the library generates: the build script adds
-/// nothing and uses the default options.
+/// nothing and uses the default options plus the client behind the `client` feature.
 #[test]
 fn out_dir_matches_library() {
     let built = include_str!(concat!(env!("OUT_DIR"), "/admin.rs"));
-    let generated = generate_rust_json(&api_json(), "api.json", &RustOptions::default()).unwrap();
+    let opts = RustOptions {
+        client: true,
+        client_feature: Some("client".to_string()),
+        ..Default::default()
+    };
+    let generated = generate_rust_json(&api_json(), "api.json", &opts).unwrap();
     assert!(
         built == generated,
         "OUT_DIR/admin.rs differs from generate_rust(api.json)"
@@ -249,6 +254,7 @@ fn runtime_path_option() {
     let json = read(&fixture_dir().join("alltypes.json"));
     let opts = RustOptions {
         runtime_path: "crate::rt".to_string(),
+        ..Default::default()
     };
     let code = generate_rust_json(&json, "alltypes.json", &opts).unwrap();
     assert!(
@@ -270,6 +276,7 @@ fn runtime_path_option() {
 
     let bad = RustOptions {
         runtime_path: "not a path".to_string(),
+        ..Default::default()
     };
     match generate_rust_json(&json, "alltypes.json", &bad) {
         Err(Error::Options(e)) => assert!(e.to_string().contains("\"not a path\""), "{e}"),
@@ -278,6 +285,7 @@ fn runtime_path_option() {
     // serde's `deserialize_with` takes the path as text, which cannot carry generics.
     let generic = RustOptions {
         runtime_path: "crate::rt<u8>".to_string(),
+        ..Default::default()
     };
     match generate_rust_json(&json, "alltypes.json", &generic) {
         Err(Error::Options(e)) => assert!(e.to_string().contains("generic arguments"), "{e}"),

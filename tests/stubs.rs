@@ -4,6 +4,8 @@
 //! The stubs for `api.json` and for the conformance schema `tests/fixtures/testapi.json`
 //! are checked in under `tests/fixtures/stubs/` and compiled here, under
 //! `#![deny(warnings)]`, against the bindings `build.rs` generated for the same schemas.
+//! The admin stubs use the default module path (`crate::api`, here the admin bindings
+//! imported at the crate root); the conformance ones name their module explicitly.
 //! A test keeps them equal to what the library produces now; after an intended change,
 //! `UPDATE_SNAPSHOTS=1 cargo test --test stubs` rewrites them.
 
@@ -13,10 +15,11 @@ use std::path::Path;
 
 use sherpa_codegen::{StubOptions, stubs};
 
+/// Where the admin stubs find the bindings by default: `crate::api`.
+use sherpa_admin::api;
+
 /// The admin API's stubs, implementing `sherpa_admin::api::Api`.
 mod admin {
-    use sherpa_admin::api;
-
     include!("fixtures/stubs/admin.rs");
 }
 
@@ -31,11 +34,11 @@ mod testapi {
 }
 
 /// Compares (or with `UPDATE_SNAPSHOTS` rewrites) the checked-in stubs of one schema.
-fn check_current(schema: &str, snapshot: &str) {
+fn check_current(schema: &str, snapshot: &str, options: &StubOptions) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let json = std::fs::read_to_string(root.join(schema)).unwrap();
     let api = sherpa_codegen::read(&json).unwrap();
-    let text = stubs(&api, &StubOptions::default()).unwrap();
+    let text = stubs(&api, options).unwrap();
     let path = root.join(snapshot);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         sherpa_codegen::write_if_changed(&path, &text).unwrap();
@@ -50,7 +53,11 @@ fn check_current(schema: &str, snapshot: &str) {
 
 #[test]
 fn admin_stubs_are_current() {
-    check_current("api.json", "tests/fixtures/stubs/admin.rs");
+    check_current(
+        "api.json",
+        "tests/fixtures/stubs/admin.rs",
+        &StubOptions::default(),
+    );
 }
 
 #[test]
@@ -58,6 +65,10 @@ fn testapi_stubs_are_current() {
     check_current(
         "tests/fixtures/testapi.json",
         "tests/fixtures/stubs/testapi.rs",
+        &StubOptions {
+            module: "crate::testapi::api".to_string(),
+            ..Default::default()
+        },
     );
 }
 

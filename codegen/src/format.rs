@@ -57,8 +57,34 @@ pub(crate) fn format_parts(
                 items: vec![item],
             };
             out.push('\n');
-            out.push_str(&prettyplease::unparse(&single));
+            out.push_str(&space_nested_items(&prettyplease::unparse(&single)));
         }
     }
     Ok(out)
+}
+
+/// Puts a blank line between the items of a module or impl block, as between top-level
+/// items: before a line opening a documented or attributed item (`///`, `#[`) that
+/// follows, at the same indentation, the `}` closing the previous one.
+fn space_nested_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    let mut prev: Option<&str> = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(prev) = prev {
+            let indent = line.len() - trimmed.len();
+            let prev_trimmed = prev.trim_start();
+            let same_indent = prev.len() - prev_trimmed.len() == indent;
+            if indent > 0
+                && same_indent
+                && prev_trimmed.trim_end() == "}"
+                && (trimmed.starts_with("///") || trimmed.starts_with("#["))
+            {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        prev = Some(line);
+    }
+    out
 }

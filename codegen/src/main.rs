@@ -1,7 +1,7 @@
 //! `sherpa-codegen`: the command-line front end of the generator library.
 //!
 //! ```text
-//! sherpa-codegen generate SCHEMA [--rust FILE] [--runtime-path PATH] [--ts FILE [--namespace NAME]] [--check]
+//! sherpa-codegen generate SCHEMA [--rust FILE] [--rust-client FILE] [--runtime-path PATH] [--ts FILE [--namespace NAME]] [--check]
 //! sherpa-codegen stubs SCHEMA [--runtime-path PATH] [--module PATH] [--struct-name NAME]
 //! sherpa-codegen check SCHEMA
 //! ```
@@ -49,9 +49,15 @@ enum Command {
 struct GenerateArgs {
     /// The sherpadoc JSON file.
     schema: PathBuf,
-    /// Where to write the Rust bindings.
+    /// Where to write the Rust server bindings: the types, `SCHEMA`, the `Api` trait and
+    /// its `Dispatcher`.
     #[arg(long, value_name = "FILE")]
     rust: Option<PathBuf>,
+    /// Where to write the Rust client bindings: the types, `SCHEMA` and `mod client`
+    /// (needs the runtime's `client` feature). Naming the same file as --rust writes
+    /// one file with both sides sharing the types.
+    #[arg(long, value_name = "FILE")]
+    rust_client: Option<PathBuf>,
     /// The path through which generated Rust reaches the runtime crate.
     #[arg(long, value_name = "PATH", default_value = "::sherpa_runtime")]
     runtime_path: String,
@@ -84,8 +90,9 @@ struct StubsArgs {
     /// The runtime path the bindings were generated with.
     #[arg(long, value_name = "PATH", default_value = "::sherpa_runtime")]
     runtime_path: String,
-    /// The module holding the generated bindings, as seen from the stubs' file.
-    #[arg(long, value_name = "PATH", default_value = "api")]
+    /// The module holding the generated bindings, as seen from the stubs' file (an
+    /// absolute `crate::` path works from any module).
+    #[arg(long, value_name = "PATH", default_value = "crate::api")]
     module: String,
     /// The name of the implementing struct.
     #[arg(long, value_name = "NAME", default_value = "MyApi")]
@@ -145,9 +152,10 @@ fn source_name(schema: &Path) -> String {
 }
 
 fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
-    if args.rust.is_none() && args.ts.is_none() {
+    if args.rust.is_none() && args.rust_client.is_none() && args.ts.is_none() {
         return Err(Failure(
-            "nothing to generate: give an output such as --rust FILE or --ts FILE".to_string(),
+            "nothing to generate: give an output such as --rust FILE, --rust-client FILE or --ts FILE"
+                .to_string(),
         ));
     }
     let source = source_name(&args.schema);
@@ -156,16 +164,16 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
     // leaves all files as they were.
     let mut outputs = Vec::new();
     let api = read_schema(&args.schema)?;
-    if let Some(path) = &args.rust {
+    for (path, server, client) in rust_outputs(args) {
         let opts = RustOptions {
             runtime_path: args.runtime_path.clone(),
+            server,
+            client,
+            client_feature: None,
         };
         let contents = generate_rust(&api, &source, &opts)
             .map_err(|e| Failure(format!("{}: {e}", args.schema.display())))?;
-        outputs.push(Output {
-            path: path.clone(),
-            contents,
-        });
+        outputs.push(Output { path, contents });
     }
 
     if let Some(path) = &args.ts {
@@ -187,10 +195,32 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
         });
     }
     for output in &outputs {
-        write_if_changed(&output.path, &output.contents)
-            .map_err(|e| Failure(format!("writing {}: {e}", output.path.display())))?;
+        write_output(output)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The Rust files to write, each with whether it holds the server and the client side:
+/// one file with both when --rust and --rust-client name the same path.
+fn rust_outputs(args: &GenerateArgs) -> Vec<(PathBuf, bool, bool)> {
+    match (&args.rust, &args.rust_client) {
+        (Some(server), Some(client)) if server == client => vec![(server.clone(), true, true)],
+        (server, client) => server
+            .iter()
+            .map(|p| (p.clone(), true, false))
+            .chain(client.iter().map(|p| (p.clone(), false, true)))
+            .collect(),
+    }
+}
+
+/// Writes one output, creating its directory when it does not exist yet.
+fn write_output(output: &Output) -> Result<(), Failure> {
+    let failed = |e: std::io::Error| Failure(format!("writing {}: {e}", output.path.display()));
+    if let Some(dir) = output.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    write_if_changed(&output.path, &output.contents).map_err(failed)?;
+    Ok(())
 }
 
 /// Whether the file at `output.path` holds exactly `output.contents`; a missing file is

@@ -133,6 +133,7 @@ fn generate_uses_the_runtime_path() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let opts = RustOptions {
         runtime_path: "::my_crate::rt".to_string(),
+        ..Default::default()
     };
     let expected = generate_rust(&read(TEST_API).unwrap(), "testapi.json", &opts).unwrap();
     assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
@@ -147,6 +148,65 @@ fn generate_uses_the_runtime_path() {
         "not a path",
     ]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// `--rust-client` alone writes types and client; naming the same file as `--rust`
+/// writes one file with both sides and one copy of the types; missing directories are
+/// created.
+#[test]
+fn generate_rust_client() {
+    let dir = Scratch::new("client");
+    let schema = dir.file("testapi.json", TEST_API);
+    let api = read(TEST_API).unwrap();
+    let expect = |server, client| {
+        let opts = RustOptions {
+            server,
+            client,
+            ..Default::default()
+        };
+        generate_rust(&api, "testapi.json", &opts).unwrap()
+    };
+
+    let client_only = dir.0.join("new/dir/client.rs");
+    let o = run(&["generate", s(&schema), "--rust-client", s(&client_only)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let written = std::fs::read_to_string(&client_only).unwrap();
+    assert_eq!(written, expect(false, true));
+    assert!(written.contains("pub mod client {") && !written.contains("pub trait Api"));
+
+    let both = dir.0.join("both.rs");
+    let o = run(&[
+        "generate",
+        s(&schema),
+        "--rust",
+        s(&both),
+        "--rust-client",
+        s(&both),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let written = std::fs::read_to_string(&both).unwrap();
+    assert_eq!(written, expect(true, true));
+    assert!(written.contains("pub mod client {") && written.contains("pub trait Api"));
+    assert_eq!(written.matches("pub struct Msg {").count(), 1);
+
+    let (server, client) = (dir.0.join("s.rs"), dir.0.join("c.rs"));
+    let o = run(&[
+        "generate",
+        s(&schema),
+        "--rust",
+        s(&server),
+        "--rust-client",
+        s(&client),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&server).unwrap(),
+        expect(true, false)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&client).unwrap(),
+        expect(false, true)
+    );
 }
 
 #[test]

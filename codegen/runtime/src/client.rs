@@ -24,7 +24,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::CONTENT_TYPE;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -33,6 +33,12 @@ use crate::error::Error;
 use crate::gojson;
 use crate::jsonparse::{self, Node, Value};
 use crate::schema::Schema;
+
+/// The HTTP client underneath, for [`ClientBuilder::http_client`].
+pub use reqwest;
+/// Header types for [`ClientBuilder::header`], [`Client::set_header`] and authentication
+/// hooks, so that callers need no dependency of their own for them.
+pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// Codes of the failures the client itself detects.
 pub mod codes {
@@ -186,25 +192,21 @@ impl Client {
         }
     }
 
-    /// Calls `function` of `schema` with `params` (a tuple, or `[(); 0]` for none) and
-    /// decodes its result into `R` (`()` for no returns, a tuple for several).
-    pub async fn call<P, R>(
+    /// Calls `function` of `schema` with `params` and decodes its result into `R` (`()`
+    /// for no returns, a tuple for several).
+    pub async fn call<R: DeserializeOwned>(
         &self,
         schema: &'static Schema,
         function: &str,
-        params: &P,
-    ) -> Result<R, Error>
-    where
-        P: Serialize + ?Sized,
-        R: DeserializeOwned,
-    {
+        params: Params,
+    ) -> Result<R, Error> {
         let def = schema.function(function).ok_or_else(|| {
             Error::new(
                 codes::BAD_FUNCTION,
                 format!("function {} is not in the schema", gojson::quote(function)),
             )
         })?;
-        let body = request_body(params)?;
+        let body = params.into_body()?;
         let (status, text) = self.post(function, body).await?;
         let json = result_json(status, &text, function)?;
         let node = jsonparse::parse_first(json.as_bytes()).map_err(|e| {
@@ -249,15 +251,59 @@ impl Client {
     }
 }
 
-/// `{"params":[…]}` with Go's encoding of the parameters.
-fn request_body<P: Serialize + ?Sized>(params: &P) -> Result<Vec<u8>, Error> {
-    let encoded = gojson::to_vec(params)
-        .map_err(|e| Error::new(codes::BAD_DATA, format!("encoding parameters: {e}")))?;
-    let mut body = Vec::with_capacity(encoded.len() + 12);
-    body.extend_from_slice(b"{\"params\":");
-    body.extend_from_slice(&encoded);
-    body.push(b'}');
-    Ok(body)
+/// The parameters of one call, in order, each encoded as Go encodes it (the encoder
+/// the server side uses for results). Any number of them: generated clients push one
+/// per schema parameter.
+#[derive(Debug, Default)]
+pub struct Params {
+    body: Vec<u8>,
+    count: usize,
+    /// The first parameter that could not be encoded (e.g. a NaN float), reported by
+    /// [`Client::call`] before anything is sent.
+    error: Option<String>,
+}
+
+impl Params {
+    /// No parameters yet.
+    pub fn new() -> Params {
+        Params::default()
+    }
+
+    /// Adds the next parameter.
+    pub fn push<T: Serialize + ?Sized>(&mut self, value: &T) {
+        if self.error.is_some() {
+            return;
+        }
+        match gojson::to_vec(value) {
+            Ok(encoded) => {
+                self.body.push(if self.count == 0 { b'[' } else { b',' });
+                self.body.extend_from_slice(&encoded);
+                self.count += 1;
+            }
+            Err(e) => self.error = Some(format!("encoding parameter {}: {e}", self.count)),
+        }
+    }
+
+    /// [`Params::push`] as a chain: `Params::new().arg(&a).arg(&b)`.
+    pub fn arg<T: Serialize + ?Sized>(mut self, value: &T) -> Params {
+        self.push(value);
+        self
+    }
+
+    /// `{"params":[…]}`, or why a parameter could not be encoded.
+    fn into_body(self) -> Result<Vec<u8>, Error> {
+        if let Some(e) = self.error {
+            return Err(Error::new(codes::BAD_DATA, e));
+        }
+        let mut body = Vec::with_capacity(self.body.len() + 12);
+        body.extend_from_slice(b"{\"params\":");
+        if self.count == 0 {
+            body.push(b'[');
+        }
+        body.extend_from_slice(&self.body);
+        body.extend_from_slice(b"]}");
+        Ok(body)
+    }
 }
 
 /// A function name as a URL path segment: percent-encoded where a URL needs it, since
@@ -380,12 +426,27 @@ mod tests {
     #[test]
     fn bodies_and_paths() {
         assert_eq!(
-            request_body(&("a<b", 1i64)).expect("encodes"),
+            Params::new()
+                .arg("a<b")
+                .arg(&1i64)
+                .into_body()
+                .expect("encodes"),
             br#"{"params":["a\u003cb",1]}"#
         );
         assert_eq!(
-            request_body(&[(); 0]).expect("encodes"),
+            Params::new().into_body().expect("encodes"),
             br#"{"params":[]}"#
+        );
+        let mut nan = Params::new();
+        nan.push(&1);
+        nan.push(&f64::NAN);
+        nan.push(&2);
+        let e = nan.into_body().unwrap_err();
+        assert_eq!(e.code, codes::BAD_DATA);
+        assert!(
+            e.message.starts_with("encoding parameter 1: "),
+            "{}",
+            e.message
         );
         assert_eq!(function_path("Domains"), "Domains");
         assert_eq!(function_path("a/b c"), "a%2Fb%20c");

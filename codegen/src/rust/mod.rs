@@ -1,8 +1,9 @@
 //! The Rust output: a pure function from the model ([`crate::ir::Api`]) and its Rust
 //! names ([`naming::RustNames`]) to Rust source.
 //!
-//! The output is one item per named type, the `Api` trait, `Dispatcher` with its
-//! `Dispatch` impl, the `SCHEMA` table and `FUNCTIONS`. It has no inner attributes so
+//! The output is one item per named type, the `SCHEMA` table and `FUNCTIONS`, then
+//! for a server the `Api` trait and `Dispatcher` with its `Dispatch` impl, and for a
+//! client `mod client` (see [`RustOptions`]). It has no inner attributes so
 //! it can be `include!`d anywhere, refers to std, serde and the runtime only through
 //! absolute paths (schemas define types called `Result` or `Option`), and carries
 //! item-level `allow`s for the lints that Go names trip, so that including it under
@@ -18,6 +19,7 @@ use literals::moved;
 use names::ident;
 use naming::RustNames;
 
+mod client;
 mod docs;
 mod literals;
 pub(crate) mod names;
@@ -35,12 +37,26 @@ pub struct RustOptions {
     /// configurable paths: `::sherpa_runtime` by default, or e.g. `::my_crate::runtime`
     /// when the runtime is re-exported.
     pub runtime_path: String,
+    /// Emit the server side: the `Api` trait and the `Dispatcher` serving it. On by
+    /// default.
+    pub server: bool,
+    /// Emit the client side: `mod client` with a typed `Client`, which needs the
+    /// runtime's `client` feature. Off by default. With `server` also on, both sides
+    /// share one set of types.
+    pub client: bool,
+    /// With `client`: put `mod client` behind `#[cfg(feature = "NAME")]`, for a crate
+    /// that offers the client as an optional feature of its own (which must enable
+    /// the runtime's `client` feature). `None` by default: the module is always there.
+    pub client_feature: Option<String>,
 }
 
 impl Default for RustOptions {
     fn default() -> Self {
         RustOptions {
             runtime_path: "::sherpa_runtime".to_string(),
+            server: true,
+            client: false,
+            client_feature: None,
         }
     }
 }
@@ -93,12 +109,22 @@ pub(crate) fn emit_parts(
         names,
         rt: quote!(#rt),
         null_as_zero,
+        type_prefix: TokenStream::new(),
     };
     let mut parts: Vec<TokenStream> = (0..api.types.len()).map(|t| cx.named_type(t)).collect();
-    parts.push(cx.api_trait());
-    parts.push(cx.dispatcher());
+    if opts.server {
+        parts.push(cx.api_trait());
+        parts.push(cx.dispatcher());
+    }
     parts.push(cx.schema());
     parts.push(cx.function_list());
+    if opts.client {
+        let in_module = Cx {
+            type_prefix: quote!(super::),
+            ..cx
+        };
+        parts.push(in_module.client_module(opts.client_feature.as_deref()));
+    }
     Ok(parts)
 }
 
@@ -111,6 +137,9 @@ pub(crate) struct Cx<'a> {
     /// The path of the runtime's `de::null_as_zero`, as text for serde's
     /// `deserialize_with`.
     pub(crate) null_as_zero: String,
+    /// What schema type names are prefixed with: nothing at the top level, `super::`
+    /// inside the client module.
+    pub(crate) type_prefix: TokenStream,
 }
 
 impl Cx<'_> {
@@ -157,10 +186,11 @@ impl Cx<'_> {
             }
             TypeRef::Named(index) => {
                 let name = self.type_ident(*index);
+                let prefix = &self.type_prefix;
                 if boxed {
-                    quote!(::std::boxed::Box<#name>)
+                    quote!(::std::boxed::Box<#prefix #name>)
                 } else {
-                    quote!(#name)
+                    quote!(#prefix #name)
                 }
             }
         }

@@ -15,6 +15,14 @@ pub const DISPATCHER: &str = "Dispatcher";
 pub const SCHEMA: &str = "SCHEMA";
 /// The generated list of wire function names.
 pub const FUNCTIONS: &str = "FUNCTIONS";
+/// The generated client module.
+pub const CLIENT_MODULE: &str = "client";
+/// The client struct in [`CLIENT_MODULE`].
+pub const CLIENT: &str = "Client";
+/// Methods the client struct has of its own (constructors, the runtime client, and
+/// the `Clone` and `Debug` methods an inherent method would shadow); API functions
+/// with these names get a `_` suffix on the client.
+pub const CLIENT_OWN_METHODS: &[&str] = &["new", "from_runtime", "runtime", "clone", "fmt"];
 /// The variant of a generated enum that keeps values not listed in the schema.
 pub const OTHER_VARIANT: &str = "Other";
 
@@ -25,6 +33,7 @@ pub const SUPPORT_ITEMS: &[(&str, &str)] = &[
     (DISPATCHER, "the generated dispatcher"),
     (SCHEMA, "the generated schema table"),
     (FUNCTIONS, "the generated function list"),
+    (CLIENT_MODULE, "the generated client module"),
 ];
 
 /// Rust's primitive types, which generated code names unqualified; a schema type with

@@ -44,6 +44,9 @@ pub(crate) struct RustNames {
     pub(crate) members: Vec<Vec<String>>,
     /// By function: the trait method name.
     pub(crate) methods: Vec<String>,
+    /// By function: the client method name: the trait method name, with a `_` suffix
+    /// when the client struct has a method of that name itself.
+    pub(crate) client_methods: Vec<String>,
     /// By function: the parameter names of the method.
     pub(crate) params: Vec<Vec<String>>,
     /// By function: the dispatcher's local variable for each parameter: the parameter
@@ -124,12 +127,17 @@ impl RustNames {
             params.push(names_here);
         }
 
+        let client_methods = methods
+            .iter()
+            .map(|m| names::unused_name(m, names::CLIENT_OWN_METHODS))
+            .collect();
         let refs: Vec<&str> = types.iter().map(String::as_str).collect();
         let dispatcher_generic = names::unused_name("A", &refs);
         Ok(RustNames {
             types,
             members,
             methods,
+            client_methods,
             params,
             locals,
             ctx,
@@ -315,5 +323,16 @@ mod tests {
         assert_eq!(n.locals[0], ["ctx_", "call_", "param2", "result_"]);
         assert_eq!(n.ctx[0], "ctx_");
         assert_eq!(n.dispatcher_generic, "A_");
+    }
+
+    #[test]
+    fn client_methods_avoid_the_clients_own() {
+        let json = doc(r#""Functions":[
+                  {"Name":"New","Docs":"","Params":[],"Returns":[]},
+                  {"Name":"Clone","Docs":"","Params":[],"Returns":[]},
+                  {"Name":"Domains","Docs":"","Params":[],"Returns":[]}]"#);
+        let n = names(&json).expect("names");
+        assert_eq!(n.methods, ["new", "clone", "domains"]);
+        assert_eq!(n.client_methods, ["new_", "clone_", "domains"]);
     }
 }

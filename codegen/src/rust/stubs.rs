@@ -35,7 +35,8 @@ const MAX_WIDTH: usize = 100;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StubOptions {
     /// The path of the module holding the generated code, as seen from where the stubs
-    /// are pasted, e.g. `api` or `crate::api`. Generated types are written as
+    /// are pasted. The default, `crate::api`, resolves from every module of a crate that
+    /// `include!`s the bindings in `mod api` at its root. Generated types are written as
     /// `{module}::Name`.
     pub module: String,
     /// The path of the runtime crate, as given to the generator (`::sherpa_runtime`).
@@ -47,7 +48,7 @@ pub struct StubOptions {
 impl Default for StubOptions {
     fn default() -> Self {
         StubOptions {
-            module: "api".to_string(),
+            module: "crate::api".to_string(),
             runtime_path: "::sherpa_runtime".to_string(),
             struct_name: "MyApi".to_string(),
         }
