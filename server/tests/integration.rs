@@ -16,4 +16,5 @@ mod domains;
 mod durability;
 mod queue_misc;
 mod reports;
+mod rust_client;
 mod ui;
