@@ -22,6 +22,10 @@ mod testapi {
 
 use testapi::{Level, Mode, Person};
 
+/// The same API through the generated Rust client.
+#[path = "conformance/client.rs"]
+mod client;
+
 /// The test API's implementation: echoes and fixed answers.
 struct Impl;
 

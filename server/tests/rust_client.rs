@@ -110,10 +110,7 @@ impl Table {
             named.insert(case.function);
             let failed = match (&case.got, &case.want) {
                 (got, Want::Raw(want)) => {
-                    let got = got
-                        .as_ref()
-                        .map(Clone::clone)
-                        .map_err(|e| (e.code.clone(), e.message.clone()));
+                    let got = got.clone().map_err(|e| (e.code.clone(), e.message.clone()));
                     (got != *want).then(|| format!("typed {got:?}\n  raw {want:?}"))
                 }
                 (Ok(v), Want::Json(want)) => (v != want).then(|| format!("got {v}, want {want}")),

@@ -32,7 +32,7 @@ use crate::decode::decode_params;
 use crate::error::Error;
 use crate::gojson;
 use crate::jsonparse::{self, Node, Value};
-use crate::schema::Schema;
+use crate::schema::{ArgDef, Schema};
 
 /// The HTTP client underneath, for [`ClientBuilder::http_client`].
 pub use reqwest;
@@ -215,7 +215,7 @@ impl Client {
                 format!("bad JSON from server: {}", e.0),
             )
         })?;
-        let value = decode_result(schema, def.returns.iter().map(|r| &r.ty), &node)?;
+        let value = decode_result(schema, function, def.returns, &node)?;
         serde_json::from_value(value).map_err(|e| {
             Error::new(
                 codes::BAD_TYPES,
@@ -392,30 +392,58 @@ fn result_json(status: u16, text: &str, function: &str) -> Result<String, Error>
     }
 }
 
-/// Decodes a result with Go's rules against the function's return types: one value for
-/// one return, an array for several, `null` for none.
-fn decode_result<'t>(
+/// Decodes a result with Go's rules against the function's return values: one value
+/// for one return, an array for several, `null` for none. An error names the function
+/// and the return value, then says what Go's decoder would (which names struct fields).
+fn decode_result(
     schema: &'static Schema,
-    types: impl ExactSizeIterator<Item = &'static crate::schema::Type> + 't,
+    function: &str,
+    returns: &'static [ArgDef],
     node: &Node<'_>,
 ) -> Result<serde_json::Value, Error> {
     let bad = |m: String| Error::new(codes::BAD_TYPES, m);
-    match types.len() {
-        0 => Ok(serde_json::Value::Null),
-        1 => {
-            let mut values =
-                decode_params(schema, types, std::slice::from_ref(node), true).map_err(bad)?;
-            Ok(values.pop().unwrap_or(serde_json::Value::Null))
-        }
-        n => match &node.value {
-            Value::Array(items) if items.len() == n => decode_params(schema, types, items, true)
-                .map(serde_json::Value::Array)
-                .map_err(bad),
+    let decode_one = |i: usize, r: &'static ArgDef, node: &Node<'_>| {
+        decode_params(
+            schema,
+            std::iter::once(&r.ty),
+            std::slice::from_ref(node),
+            true,
+        )
+        .map(|mut values| values.pop().unwrap_or(serde_json::Value::Null))
+        .map_err(|e| {
+            bad(format!(
+                "result {i} ({}) of {}: {e}",
+                gojson::quote(r.name),
+                gojson::quote(function)
+            ))
+        })
+    };
+    match returns {
+        [] => Ok(serde_json::Value::Null),
+        [single] => decode_one(0, single, node),
+        several => match &node.value {
+            Value::Array(items) if items.len() == several.len() => several
+                .iter()
+                .zip(items)
+                .enumerate()
+                .map(|(i, (r, item))| decode_one(i, r, item))
+                .collect::<Result<Vec<_>, _>>()
+                .map(serde_json::Value::Array),
             _ => Err(bad(format!(
-                "expected an array of {n} results, got {}",
-                node.kind()
+                "result of {}: expected an array of {} values, got {}",
+                gojson::quote(function),
+                several.len(),
+                describe(node)
             ))),
         },
+    }
+}
+
+/// A JSON value's kind, with the length of an array.
+fn describe(node: &Node<'_>) -> String {
+    match &node.value {
+        Value::Array(items) => format!("an array of {}", items.len()),
+        _ => node.kind().to_string(),
     }
 }
 
