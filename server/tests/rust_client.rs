@@ -562,3 +562,101 @@ async fn every_admin_function_through_the_rust_client() {
     t.add("Domains", c.domains().await, Code("user:noAuth"));
     t.verify();
 }
+
+/// The `admin_client` example binary, built by `cargo test --workspace` with the other
+/// examples; built here when only this package's tests are being run.
+fn admin_client_example() -> std::path::PathBuf {
+    let server = Path::new(env!("CARGO_BIN_EXE_server"));
+    let path = server
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(format!("admin_client{}", std::env::consts::EXE_SUFFIX));
+    if !path.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "sherpa-admin", "--example", "admin_client"])
+            .status()
+            .unwrap();
+        assert!(status.success(), "building the admin_client example");
+    }
+    path
+}
+
+/// `examples/admin_client.rs` against our server: logs in, prints the domains, the queue
+/// size and the DMARC summaries of the last 30 days, and logs out.
+#[tokio::test]
+async fn admin_client_example_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let config_path = data.join("test-config.toml");
+    std::fs::write(&config_path, TEST_CONFIG).unwrap();
+    // One report from yesterday, so that it falls in the example's window: rows of 12
+    // (none), 3 (reject, DKIM and SPF fail) and 5 (none, DKIM and SPF fail) messages.
+    let yesterday = Timestamp::now().timestamp() - 86_400;
+    let xml = std::fs::read_to_string(fixture("dmarc-google.xml"))
+        .unwrap()
+        .replace(
+            "<begin>1704067200</begin>",
+            &format!("<begin>{yesterday}</begin>"),
+        )
+        .replace(
+            "<end>1704153599</end>",
+            &format!("<end>{}</end>", yesterday + 3600),
+        );
+    let report = data.join("recent.xml");
+    std::fs::write(&report, xml).unwrap();
+    cli(
+        data,
+        &config_path,
+        &["import", "dmarc", report.to_str().unwrap()],
+    );
+    cli(
+        data,
+        &config_path,
+        &[
+            "queue",
+            "add",
+            "--from",
+            "mjl@example.org",
+            "--to",
+            "remote@example.net",
+            &fixture("queue-plain.eml"),
+        ],
+    );
+    let s = TestServer::start_in(data, TEST_CONFIG);
+    let c = s.client().await;
+    c.ok("DomainAdd", json!(["example.org", "mjl", "mjl"]))
+        .await;
+    c.ok("DomainAdd", json!(["xn--mnchen-3ya.example", "mjl", ""]))
+        .await;
+
+    let run = |password: &str| {
+        Command::new(admin_client_example())
+            .arg(s.url("/admin/api/"))
+            .env("ADMIN_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    let out = run(PASSWORD);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout,
+        "domains: 2\n  example.org\n  münchen.example (xn--mnchen-3ya.example)\n\
+         queue size: 1\n\
+         DMARC reports, last 30 days: 1 domains\n  \
+         example.org: 20 messages; none 17, quarantine 0, reject 3; DKIM failed 8, SPF failed 8\n"
+    );
+
+    let out = run("wrong");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.ends_with(": user:badLogin: invalid credentials\n"),
+        "{stderr}"
+    );
+}
