@@ -421,3 +421,57 @@ async fn timeouts_and_connection_failures() {
     let e = Client::new("/relative/").unwrap_err();
     assert_eq!(e.code, codes::CONNECTION);
 }
+
+/// A response whose keys are the fields' exact names is read in one serde pass; one
+/// that needs Go's rules (here a key in other case) goes through the schema decoder.
+/// Both must give the same value.
+#[test]
+fn both_decoding_paths_agree() {
+    use sherpa_runtime::client::decode_response;
+
+    let exact = r#"{"result":{"Name":"n","Age":7,"Email":null,"Address":{"Street":"s","City":"c"},
+        "Previous":null,"Tags":["a"],"Extra":null,"Born":"2024-01-05T10:11:12.123456789-07:00",
+        "Balance":"12","Mode":"strict"},"error":null}"#;
+    let folded = exact.replace(r#""Name":"n""#, r#""nAME":"n""#);
+    let decode = |body: &str| {
+        decode_response::<Person>(&crate::testapi::SCHEMA, "personEcho", 200, body).unwrap()
+    };
+    let (a, b) = (decode(exact), decode(&folded));
+    assert_eq!(a, b);
+    assert_eq!(a.name, "n");
+    assert_eq!(a.balance, Int64s(12));
+    assert_eq!(a.mode, Mode::Other("strict".into()));
+    assert_eq!(a.born.to_string(), "2024-01-05T10:11:12.123456789-07:00");
+
+    // A field the client does not know (a newer server) is ignored on either path.
+    let newer = exact.replace(r#""Age":7"#, r#""Age":7,"Later":{"x":[1]}"#);
+    assert_eq!(decode(&newer), a);
+    let newer_folded = folded.replace(r#""Age":7"#, r#""Age":7,"Later":{"x":[1]}"#);
+    assert_eq!(decode(&newer_folded), a);
+    // A duplicate key: Go's last one wins, on the schema path.
+    let twice = exact.replace(r#""Age":7"#, r#""Age":7,"Age":8"#);
+    assert_eq!(decode(&twice).age, 8);
+    // A null where Go reads a zero value.
+    let null_age = exact.replace(r#""Age":7"#, r#""Age":null"#);
+    assert_eq!(decode(&null_age).age, 0);
+    // A top-level null list is empty, a null nullable list stays null.
+    let slices = decode_response::<(
+        Option<Vec<String>>,
+        Vec<String>,
+        Option<BTreeMap<String, i32>>,
+    )>(
+        &crate::testapi::SCHEMA,
+        "slices",
+        200,
+        r#"{"result":[null,null,{"a":1}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        slices,
+        (
+            None,
+            Vec::new(),
+            Some(BTreeMap::from([("a".to_string(), 1)]))
+        )
+    );
+}

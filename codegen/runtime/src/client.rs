@@ -19,7 +19,6 @@
 //! server, several of them, are sent back; `Max-Age=0` removes one), and is cheap to
 //! clone: clones share both, and the headers set with [`Client::set_header`].
 
-use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -200,28 +199,12 @@ impl Client {
         function: &str,
         params: Params,
     ) -> Result<R, Error> {
-        let def = schema.function(function).ok_or_else(|| {
-            Error::new(
-                codes::BAD_FUNCTION,
-                format!("function {} is not in the schema", gojson::quote(function)),
-            )
-        })?;
+        if schema.function(function).is_none() {
+            return Err(not_in_schema(function));
+        }
         let body = params.into_body()?;
         let (status, text) = self.post(function, body).await?;
-        let json = result_json(status, &text, function)?;
-        let node = jsonparse::parse_first(json.as_bytes()).map_err(|e| {
-            Error::new(
-                codes::BAD_RESPONSE,
-                format!("bad JSON from server: {}", e.0),
-            )
-        })?;
-        let value = decode_result(schema, function, def.returns, &node)?;
-        serde_json::from_value(value).map_err(|e| {
-            Error::new(
-                codes::BAD_TYPES,
-                format!("result of {}: {e}", gojson::quote(function)),
-            )
-        })
+        decode_response(schema, function, status, &text)
     }
 
     /// Sends one call and returns the status and body text.
@@ -249,6 +232,41 @@ impl Client {
         let text = resp.text().await.map_err(transport_error)?;
         Ok((status, text))
     }
+}
+
+/// The error for a function the schema does not have.
+fn not_in_schema(function: &str) -> Error {
+    Error::new(
+        codes::BAD_FUNCTION,
+        format!("function {} is not in the schema", gojson::quote(function)),
+    )
+}
+
+/// Turns the answer to a call of `function` (its HTTP status and body) into the
+/// function's result or its error, exactly as [`Client::call`] does: for a caller that
+/// sends requests its own way (another HTTP stack, a queue, a recorded session).
+pub fn decode_response<R: DeserializeOwned>(
+    schema: &'static Schema,
+    function: &str,
+    status: u16,
+    body: &str,
+) -> Result<R, Error> {
+    let def = schema
+        .function(function)
+        .ok_or_else(|| not_in_schema(function))?;
+    if status == 200
+        && let Some(result) = exact_result(schema, body)
+    {
+        return Ok(result);
+    }
+    let node = result_node(status, body, function)?;
+    let value = decode_result(schema, function, def.returns, &node)?;
+    serde_json::from_value(value).map_err(|e| {
+        Error::new(
+            codes::BAD_TYPES,
+            format!("result of {}: {e}", gojson::quote(function)),
+        )
+    })
 }
 
 /// The parameters of one call, in order, each encoded as Go encodes it (the encoder
@@ -335,61 +353,168 @@ fn transport_error(e: reqwest::Error) -> Error {
     Error::new(codes::CONNECTION, format!("connection failed: {detail}"))
 }
 
-/// The `result` of a response as JSON text, or the error it stands for.
-fn result_json(status: u16, text: &str, function: &str) -> Result<String, Error> {
-    let parsed: Option<serde_json::Map<String, serde_json::Value>> =
-        serde_json::from_str(text).ok();
-    let error_of = |m: &serde_json::Map<String, serde_json::Value>| {
-        m.get("error").filter(|e| !e.is_null()).cloned()
-    };
-    if status != 200 {
-        let server = parsed.as_ref().and_then(error_of);
-        let message = server
-            .as_ref()
-            .and_then(|e| e.get("message"))
-            .and_then(|m| m.as_str())
-            .map(str::to_string);
-        if status == 404 {
-            let code = server
-                .as_ref()
-                .and_then(|e| e.get("code"))
-                .and_then(|c| c.as_str());
-            let message = match (code, message) {
-                (Some(codes::BAD_FUNCTION), Some(m)) => m,
-                _ => format!("function {function} does not exist"),
-            };
-            return Err(Error::new(codes::BAD_FUNCTION, message));
+/// The result of a successful response whose JSON matches the Rust types exactly, read
+/// in one pass with serde: every key a field's exact name, once; no `null` where a
+/// value must be; no `error`. For such a response Go's rules give the same value (the
+/// generated types already read `null` lists and maps as empty, `int64s` from strings,
+/// timestamps and enums as Go does). Unknown keys are ignored, as Go ignores them,
+/// unless one could be a field's name in other case (Go matches keys
+/// case-insensitively). Anything else (such a key, a duplicate, a type error) returns
+/// `None`, and the response is decoded by Go's rules against the schema instead, which
+/// also gives Go's error messages.
+fn exact_result<R: DeserializeOwned>(schema: &Schema, body: &str) -> Option<R> {
+    let mut de = serde_json::Deserializer::from_str(body);
+    let mut folded = false;
+    let envelope = serde_ignored::deserialize(&mut de, |path| {
+        if let serde_ignored::Path::Map { key, .. } = path {
+            folded |= could_name_a_field(schema, &key);
         }
-        let suffix = message.map(|m| format!(": {m}")).unwrap_or_default();
-        return Err(Error::new(
-            codes::HTTP,
-            format!("error calling function, HTTP status: {status}{suffix}"),
-        ));
-    }
-    let Some(obj) = parsed else {
-        return Err(match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(_) => Error::new(
-                codes::BAD_RESPONSE,
-                "invalid sherpa response object, not an object",
-            ),
-            Err(_) => Error::new(codes::BAD_RESPONSE, "bad JSON from server"),
-        });
+    });
+    let Ok(Envelope(result)) = envelope else {
+        return None;
     };
-    if let Some(e) = error_of(&obj) {
-        let code = e.get("code").and_then(|c| c.as_str()).unwrap_or("");
-        let message = match e.get("message").and_then(|m| m.as_str()) {
-            Some(m) => Cow::Borrowed(m),
-            None => Cow::Owned(e.to_string()),
-        };
-        return Err(Error::new(code, message.into_owned()));
+    de.end().ok()?;
+    if folded {
+        return None;
     }
-    match obj.get("result") {
-        Some(r) => Ok(r.to_string()),
-        None => Err(Error::new(
+    Some(result)
+}
+
+/// Whether Go could read `key` as the name of some struct field of the schema.
+fn could_name_a_field(schema: &Schema, key: &str) -> bool {
+    schema.types.iter().any(|t| match t {
+        crate::schema::NamedType::Struct { fields, .. } => {
+            fields.iter().any(|f| crate::fold_eq(key, f.name))
+        }
+        _ => false,
+    })
+}
+
+/// A response object with a `result` and at most a `null` `error`; other keys are
+/// ignored.
+struct Envelope<R>(R);
+
+impl<'de, R: serde::Deserialize<'de>> serde::Deserialize<'de> for Envelope<R> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EnvelopeVisitor<R>(std::marker::PhantomData<R>);
+        impl<'de, R: serde::Deserialize<'de>> serde::de::Visitor<'de> for EnvelopeVisitor<R> {
+            type Value = Envelope<R>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sherpa response object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                use serde::de::{Error as _, IgnoredAny};
+                let mut result = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match &*key {
+                        "result" if result.is_none() => result = Some(map.next_value::<R>()?),
+                        "error" => {
+                            if map.next_value::<Option<IgnoredAny>>()?.is_some() {
+                                return Err(A::Error::custom("an error"));
+                            }
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                result
+                    .map(Envelope)
+                    .ok_or_else(|| A::Error::custom("no result"))
+            }
+        }
+        d.deserialize_map(EnvelopeVisitor(std::marker::PhantomData))
+    }
+}
+
+/// The `result` of a response, parsed once (the tree borrows `text`), or the error the
+/// response stands for. The body must be exactly one JSON value, as for the TypeScript
+/// client's `JSON.parse`; duplicate keys count as their last occurrence.
+fn result_node<'t>(status: u16, text: &'t str, function: &str) -> Result<Node<'t>, Error> {
+    if status != 200 {
+        return Err(status_error(status, text, function));
+    }
+    let bad_json = || Error::new(codes::BAD_RESPONSE, "bad JSON from server");
+    let node = jsonparse::parse_first(text.as_bytes()).map_err(|_| bad_json())?;
+    let end = node.raw.as_ptr() as usize - text.as_ptr() as usize + node.raw.len();
+    if !text.as_bytes()[end..].iter().all(u8::is_ascii_whitespace) {
+        return Err(bad_json());
+    }
+    let Value::Object(members) = node.value else {
+        return Err(Error::new(
+            codes::BAD_RESPONSE,
+            "invalid sherpa response object, not an object",
+        ));
+    };
+    let mut result = None;
+    let mut error = None;
+    for (key, value) in members {
+        match &*key {
+            "result" => result = Some(value),
+            "error" => error = Some(value),
+            _ => {}
+        }
+    }
+    if let Some(e) = error.filter(|e| !matches!(e.value, Value::Null)) {
+        return Err(server_error(&e));
+    }
+    result.ok_or_else(|| {
+        Error::new(
             codes::BAD_RESPONSE,
             "invalid sherpa response object, missing 'result'",
-        )),
+        )
+    })
+}
+
+/// The error a server sent in a response's `error`: its `code` (empty when missing)
+/// and its `message` (the error's JSON text when that is not a string).
+fn server_error(e: &Node<'_>) -> Error {
+    let member = |name: &str| match &e.value {
+        Value::Object(members) => {
+            members
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .and_then(|(_, v)| match &v.value {
+                    Value::String(s) => Some(s.to_string()),
+                    _ => None,
+                })
+        }
+        _ => None,
+    };
+    let message = member("message").unwrap_or_else(|| String::from_utf8_lossy(e.raw).into_owned());
+    Error::new(member("code").unwrap_or_default(), message)
+}
+
+/// The error for a response with another status than 200: `sherpa:badFunction` for 404,
+/// `sherpa:http` otherwise, with the message from a sherpa error in the body if any.
+fn status_error(status: u16, text: &str, function: &str) -> Error {
+    let server = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+        .ok()
+        .and_then(|m| m.get("error").filter(|e| e.is_object()).cloned());
+    let field = |name: &str| {
+        server
+            .as_ref()
+            .and_then(|e| e.get(name))
+            .and_then(|m| m.as_str())
+    };
+    if status == 404 {
+        let message = match (field("code"), field("message")) {
+            (Some(codes::BAD_FUNCTION), Some(m)) => m.to_string(),
+            _ => format!("function {function} does not exist"),
+        };
+        return Error::new(codes::BAD_FUNCTION, message);
     }
+    let suffix = field("message")
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default();
+    Error::new(
+        codes::HTTP,
+        format!("error calling function, HTTP status: {status}{suffix}"),
+    )
 }
 
 /// Decodes a result with Go's rules against the function's return values: one value
@@ -482,9 +607,21 @@ mod tests {
 
     #[test]
     fn responses_like_the_typescript_client() {
-        let r =
-            |status, text: &str| result_json(status, text, "F").map_err(|e| (e.code, e.message));
+        let r = |status, text: &str| {
+            result_node(status, text, "F")
+                .map(|n| String::from_utf8_lossy(n.raw).into_owned())
+                .map_err(|e| (e.code, e.message))
+        };
         assert_eq!(r(200, r#"{"result":[1,2]}"#), Ok("[1,2]".to_string()));
+        assert_eq!(r(200, "{\"result\":1,\"result\":2}\n"), Ok("2".to_string()));
+        assert_eq!(
+            r(200, r#"{"result":1}{"result":2}"#),
+            Err((codes::BAD_RESPONSE.into(), "bad JSON from server".into()))
+        );
+        assert_eq!(
+            r(200, r#"{"result":null,"error":{"code":7}}"#),
+            Err(("".into(), r#"{"code":7}"#.into()))
+        );
         assert_eq!(
             r(200, r#"{"error":{"code":"user:error","message":"no"}}"#),
             Err(("user:error".into(), "no".into()))

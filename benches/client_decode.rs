@@ -1,0 +1,93 @@
+//! Client-side decoding of a `QueueList` result of 10,000 messages: the response text
+//! as the server sends it, turned into `Vec<Msg>` by the generated client's decoder
+//! (`sherpa_runtime::client::decode_response`), next to plain `serde_json::from_str`
+//! of the same text into the same types (no Go rules) as the reference measured in the
+//! same run. A third case has every `ID` key in lower case, which Go (and the client)
+//! still read as `ID`: that response takes the Go-rules decoder against the schema
+//! instead of the one-pass serde read, and shows what that costs.
+//!
+//! The messages are the ones `bench/ts/queuelist.mjs` decodes with the TypeScript
+//! client, so the two figures can be put side by side.
+//!
+//! ```text
+//! cargo bench --bench client_decode
+//! ```
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::{Value, json};
+use sherpa_admin::api::{Msg, SCHEMA};
+use sherpa_admin::runtime::client::decode_response;
+
+/// Message `i`, as in bench/ts/queuelist.mjs.
+fn msg(i: u64) -> Value {
+    json!({
+        "ID": i + 1,
+        "Queued": "2024-01-24T10:00:00.000001+01:00",
+        "SenderAccount": "mjl",
+        "SenderLocalpart": "mjl",
+        "SenderDomain": {"IP": "", "Domain": {"ASCII": "example.org", "Unicode": ""}},
+        "RecipientLocalpart": format!("user{i}"),
+        "RecipientDomain": {"IP": "", "Domain": {"ASCII": "xn--mnchen-3ya.example", "Unicode": "münchen.example"}},
+        "RecipientDomainStr": "xn--mnchen-3ya.example",
+        "Attempts": i % 7,
+        "MaxAttempts": 0,
+        "DialedIPs": if i % 2 == 1 { json!({"mx.example.org": ["192.0.2.1", "2001:db8::1"]}) } else { Value::Null },
+        "NextAttempt": "2024-01-24T11:30:00+01:00",
+        "LastAttempt": if i % 3 != 0 { json!("2024-01-24T10:30:00.5+01:00") } else { Value::Null },
+        "LastError": if i % 3 != 0 { "451 4.7.1 try again later" } else { "" },
+        "Has8bit": false,
+        "SMTPUTF8": i % 5 == 0,
+        "IsDMARCReport": false,
+        "IsTLSReport": false,
+        "Size": 12345 + i,
+        "MessageID": format!("<{i}.abc@example.org>"),
+        "MsgPrefix": "UmVjZWl2ZWQ6IGZyb20gZXhhbXBsZQ0K",
+        "DSNUTF8": Value::Null,
+        "Transport": "",
+        "RequireTLS": if i % 4 != 0 { Value::Null } else { json!(true) },
+    })
+}
+
+fn bench(c: &mut Criterion) {
+    let n = 10_000;
+    let list: Vec<Value> = (0..n).map(msg).collect();
+    let text = json!({ "result": list }).to_string() + "\n";
+    let decoded: Vec<Msg> = decode_response(&SCHEMA, "QueueList", 200, &text).expect("decodes");
+    assert_eq!(decoded.len(), n as usize);
+    assert_eq!(decoded[3].recipient_localpart.0, "user3");
+
+    let mut g = c.benchmark_group("QueueList 10000");
+    g.sample_size(20);
+    g.bench_function("client decode_response", |b| {
+        b.iter(|| {
+            let r: Vec<Msg> = decode_response(&SCHEMA, "QueueList", 200, black_box(&text)).unwrap();
+            black_box(r)
+        })
+    });
+    let folded = text.replace("\"ID\":", "\"id\":");
+    let slow: Vec<Msg> = decode_response(&SCHEMA, "QueueList", 200, &folded).expect("decodes");
+    assert_eq!(slow, decoded);
+    g.bench_function("client decode_response, keys in other case", |b| {
+        b.iter(|| {
+            let r: Vec<Msg> =
+                decode_response(&SCHEMA, "QueueList", 200, black_box(&folded)).unwrap();
+            black_box(r)
+        })
+    });
+    g.bench_function("plain serde_json (reference)", |b| {
+        #[derive(serde::Deserialize)]
+        struct Envelope {
+            result: Vec<Msg>,
+        }
+        b.iter(|| {
+            let r: Envelope = serde_json::from_str(black_box(&text)).unwrap();
+            black_box(r.result)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
