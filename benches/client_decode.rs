@@ -33,12 +33,12 @@ fn msg(i: u64) -> Value {
         "RecipientDomainStr": "xn--mnchen-3ya.example",
         "Attempts": i % 7,
         "MaxAttempts": 0,
-        "DialedIPs": if i % 2 == 1 { json!({"mx.example.org": ["192.0.2.1", "2001:db8::1"]}) } else { Value::Null },
+        "DialedIPs": if !i.is_multiple_of(2) { json!({"mx.example.org": ["192.0.2.1", "2001:db8::1"]}) } else { Value::Null },
         "NextAttempt": "2024-01-24T11:30:00+01:00",
-        "LastAttempt": if i % 3 != 0 { json!("2024-01-24T10:30:00.5+01:00") } else { Value::Null },
-        "LastError": if i % 3 != 0 { "451 4.7.1 try again later" } else { "" },
+        "LastAttempt": if !i.is_multiple_of(3) { json!("2024-01-24T10:30:00.5+01:00") } else { Value::Null },
+        "LastError": if !i.is_multiple_of(3) { "451 4.7.1 try again later" } else { "" },
         "Has8bit": false,
-        "SMTPUTF8": i % 5 == 0,
+        "SMTPUTF8": i.is_multiple_of(5),
         "IsDMARCReport": false,
         "IsTLSReport": false,
         "Size": 12345 + i,
@@ -46,7 +46,7 @@ fn msg(i: u64) -> Value {
         "MsgPrefix": "UmVjZWl2ZWQ6IGZyb20gZXhhbXBsZQ0K",
         "DSNUTF8": Value::Null,
         "Transport": "",
-        "RequireTLS": if i % 4 != 0 { Value::Null } else { json!(true) },
+        "RequireTLS": if !i.is_multiple_of(4) { Value::Null } else { json!(true) },
     })
 }
 
