@@ -933,6 +933,7 @@ pub static SCHEMA: ::sherpa_runtime::schema::Schema = {
 };
 
 /// The wire names of all functions, in document order.
+#[allow(dead_code)]
 pub const FUNCTIONS: &[&str] = &[
     "Echo",
     "NoReturn",
