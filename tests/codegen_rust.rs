@@ -214,9 +214,9 @@ fn out_dir_matches_library() {
 }
 
 /// The test suites' schemas have their bindings checked in next to them (the
-/// conformance tests and the TypeScript client's test server include them), generated
-/// with the default options plus, for the conformance API, the client; they must be
-/// what the generator makes now.
+/// conformance tests, the TypeScript client's test server and the codegen crate's
+/// guide include them), generated with the default options plus, for the conformance
+/// and guide APIs, the client; they must be what the generator makes now.
 /// `UPDATE_SNAPSHOTS=1` rewrites them.
 #[test]
 fn checked_in_test_bindings_are_current() {

@@ -1,4 +1,117 @@
-//! Generates Rust and TypeScript bindings from a sherpadoc API description.
+//! Generates Rust servers and clients and TypeScript clients from a sherpadoc API
+//! description, checked as the Go reference checks it.
+//!
+//! # Guide: a sherpa API in Rust
+//!
+//! The example is the `Hello` API of `examples/hello/hello.json` in this repository:
+//! `Greet(name string, mood Mood) Greeting` and `Count() (int64, []string)`. The whole
+//! project, with its `Cargo.toml`, is in `examples/hello/`.
+//!
+//! **Dependencies.** The generated code needs `sherpa-runtime` (with its `client`
+//! feature for the client, `actix` for serving, on by default), `serde` and
+//! `serde_json`; the build script needs this crate without its command-line front end:
+//!
+//! ```toml
+//! [dependencies]
+//! sherpa-runtime = { path = "…/codegen/runtime", features = ["client"] }
+//! serde = { version = "1", features = ["derive"] }
+//! serde_json = "1"
+//!
+//! [build-dependencies]
+//! sherpa-codegen = { path = "…/codegen", default-features = false }
+//! ```
+//!
+//! **`build.rs`.** [`build_rust`] reads and checks the schema, writes the bindings
+//! into `OUT_DIR` and reruns when the schema changes. A schema error fails the build
+//! with one line naming the problem's place in the schema.
+//!
+//! ```no_run
+//! fn main() -> Result<(), sherpa_codegen::BuildError> {
+//!     let opts = sherpa_codegen::RustOptions { client: true, ..Default::default() };
+//!     sherpa_codegen::build_rust("hello.json", &opts).map(drop)
+//! }
+//! ```
+//!
+//! **Including the output.** One module holds the types, the server side (`Api`,
+//! `Dispatcher`) and, with `client: true`, the client (`api::client::Client`):
+//!
+//! ```ignore
+//! mod api {
+//!     include!(concat!(env!("OUT_DIR"), "/hello.rs"));
+//! }
+//! ```
+//!
+//! **Implementing the API.** One `async fn` per function; `Context` is whatever the
+//! server passes to every call (here nothing; mox's admin server passes the session).
+//! Returning an [`sherpa_runtime::Error`] sends its code and message to the caller.
+//!
+//! ```
+//! # mod api { include!("guide/hello.rs"); }
+//! use api::{Greeting, Mood};
+//! use sherpa_runtime::{Error, Timestamp};
+//!
+//! struct Hello;
+//!
+//! impl api::Api for Hello {
+//!     type Context = ();
+//!
+//!     async fn greet(&self, _: &(), name: String, mood: Mood) -> Result<Greeting, Error> {
+//!         if name.is_empty() {
+//!             return Err(Error::new("user:error", "name is empty"));
+//!         }
+//!         let text = match mood {
+//!             Mood::Excited => format!("Hello, {name}!"),
+//!             _ => format!("Hello, {name}."),
+//!         };
+//!         Ok(Greeting { text, at: Timestamp::now() })
+//!     }
+//!
+//!     async fn count(&self, _: &()) -> Result<(i64, Vec<String>), Error> {
+//!         Ok((0, Vec::new()))
+//!     }
+//! }
+//!
+//! // Serving it: the runtime's actix-web glue answers as Go's sherpa handler does
+//! // (`POST /hello/Greet`, `GET /hello/_docs`, errors, CORS).
+//! fn serve(listener: std::net::TcpListener) -> std::io::Result<actix_web::dev::Server> {
+//!     let sherpa = sherpa_runtime::actix::Sherpa::new(
+//!         "/hello/",
+//!         api::Dispatcher(Hello),
+//!         |_request| (),
+//!         sherpa_runtime::Options::default(),
+//!     );
+//!     let app = move || actix_web::App::new().service(sherpa.scope());
+//!     Ok(actix_web::HttpServer::new(app).listen(listener)?.run())
+//! }
+//! let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+//! let url = format!("http://{}/hello/", listener.local_addr()?);
+//! # let (tx, rx) = std::sync::mpsc::channel();
+//! # std::thread::spawn(move || actix_web::rt::System::new().block_on(async move {
+//! #     let running = serve(listener).unwrap();
+//! #     tx.send(running.handle()).unwrap();
+//! #     running.await
+//! # }));
+//! # let handle = rx.recv().unwrap();
+//!
+//! // Calling it: the generated client, one async method per function, parameters
+//! // borrowed, the result type as the trait's.
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+//! let client = api::client::Client::new(&url)?;
+//! let greeting = client.greet("Ada", &Mood::Excited).await?;
+//! assert_eq!(greeting.text, "Hello, Ada!");
+//! let e = client.greet("", &Mood::Plain).await.unwrap_err();
+//! assert_eq!((e.code.as_str(), e.message.as_str()), ("user:error", "name is empty"));
+//! # handle.stop(true).await;
+//! # Ok::<(), Error>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Failed calls are one [`sherpa_runtime::Error`] with the server's code and message,
+//! or one of the client's own codes (`sherpa_runtime::client::codes`): the same table
+//! as the TypeScript client's.
+//!
+//! # The library
 //!
 //! The pipeline is visible in the functions below: [`parse`] reads the JSON document,
 //! [`check()`] applies the Go checker's rules (and the few every generator needs) and
@@ -34,7 +147,7 @@ mod ts;
 
 use std::fmt;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use check::CheckError;
 pub use docpath::go_quote;
@@ -161,6 +274,57 @@ pub fn generate_typescript(api: &ir::Api, opts: &TsOptions) -> Result<TsOutput, 
 pub fn stubs(api: &ir::Api, opts: &StubOptions) -> Result<String, Error> {
     let names = rust::naming::RustNames::new(api)?;
     Ok(rust::stubs::stubs(api, &names, opts))
+}
+
+/// Why [`build_rust`] failed: one line naming the file, for cargo to print. Its `Debug`
+/// is that line too, so that a build script's `main` can return it as is.
+pub struct BuildError(String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Everything a build script does for one schema, in one call: reads and checks
+/// `schema` (relative to the package), generates its Rust bindings with `opts` into
+/// `OUT_DIR/STEM.rs` (written only when the contents change, so an unchanged schema
+/// recompiles nothing), and tells cargo to run the script again when the schema
+/// changes. Returns the path written; include it with
+/// `include!(concat!(env!("OUT_DIR"), "/STEM.rs"))`.
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), sherpa_codegen::BuildError> {
+///     sherpa_codegen::build_rust("my-api.json", &Default::default()).map(drop)
+/// }
+/// ```
+pub fn build_rust(schema: impl AsRef<Path>, opts: &RustOptions) -> Result<PathBuf, BuildError> {
+    let schema = schema.as_ref();
+    println!("cargo::rerun-if-changed={}", schema.display());
+    let fail = |e: &dyn fmt::Display| BuildError(format!("{}: {e}", schema.display()));
+    let out_dir = std::env::var_os("OUT_DIR")
+        .ok_or_else(|| BuildError("OUT_DIR is not set: build_rust runs in build scripts".into()))?;
+    let text = std::fs::read_to_string(schema).map_err(|e| fail(&e))?;
+    let api = read(&text).map_err(|e| fail(&e))?;
+    let name = schema
+        .file_name()
+        .unwrap_or(schema.as_os_str())
+        .to_string_lossy();
+    let code = generate_rust(&api, &name, opts).map_err(|e| fail(&e))?;
+    let stem = schema.file_stem().unwrap_or(schema.as_os_str());
+    let out = Path::new(&out_dir).join(stem).with_extension("rs");
+    write_if_changed(&out, &code)
+        .map_err(|e| BuildError(format!("writing {}: {e}", out.display())))?;
+    Ok(out)
 }
 
 /// Writes `contents` to `path` unless the file already has exactly these contents, so
