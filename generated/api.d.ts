@@ -1380,3 +1380,10 @@ export interface AuthState {
     /** Login in progress, shared by concurrent calls. */
     loginPromise?: globalThis.Promise<void>;
 }
+/** A fetch function that keeps cookies as a browser does: it stores what servers set
+ * (several cookies, Path, Domain, Max-Age, Expires, Secure) and sends back what applies
+ * to each request. For Node, whose fetch keeps no cookies, and APIs with session
+ * cookies such as mox's: `withOptions({fetch: cookieFetch()})`. Each call makes a new,
+ * empty jar; clients made from one another with withOptions share their fetch and so
+ * the jar. `fetchFn` is the fetch to wrap, the global one by default. */
+export declare function cookieFetch(fetchFn?: SherpaFetch): SherpaFetch;

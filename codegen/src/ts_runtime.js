@@ -28,6 +28,116 @@ function sherpaError(code, message) {
     err.code = code;
     return err;
 }
+function sherpaIsLoopback(host) {
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+// Whether a cookie with this path is sent for a request path (RFC 6265 path-match).
+function sherpaPathMatches(cookiePath, requestPath) {
+    return requestPath === cookiePath || (requestPath.startsWith(cookiePath) && (cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/'));
+}
+// Reads one Set-Cookie header into the jar: adds or replaces the cookie, or removes it
+// when it has expired (Max-Age zero or less, or an Expires in the past).
+function sherpaStoreCookie(jar, header, host, requestPath, now) {
+    const parts = header.split(';');
+    const first = parts[0];
+    const eq = first.indexOf('=');
+    if (eq <= 0) {
+        return;
+    }
+    const slash = requestPath.lastIndexOf('/');
+    const c = {
+        name: first.slice(0, eq).trim(),
+        value: first.slice(eq + 1).trim(),
+        domain: host,
+        hostOnly: true,
+        path: slash > 0 ? requestPath.slice(0, slash) : '/',
+        secure: false,
+    };
+    let maxAge;
+    for (const attr of parts.slice(1)) {
+        const i = attr.indexOf('=');
+        const key = (i < 0 ? attr : attr.slice(0, i)).trim().toLowerCase();
+        const val = i < 0 ? '' : attr.slice(i + 1).trim();
+        if (key === 'path' && val.startsWith('/')) {
+            c.path = val;
+        }
+        else if (key === 'domain' && val) {
+            const d = val.replace(/^\./, '').toLowerCase();
+            if (host !== d && !host.endsWith('.' + d)) {
+                return;
+            }
+            c.domain = d;
+            c.hostOnly = false;
+        }
+        else if (key === 'max-age' && /^-?\d+$/.test(val)) {
+            maxAge = globalThis.Number(val);
+        }
+        else if (key === 'expires' && maxAge === undefined) {
+            const t = globalThis.Date.parse(val);
+            if (!globalThis.isNaN(t)) {
+                c.expires = t;
+            }
+        }
+        else if (key === 'secure') {
+            c.secure = true;
+        }
+    }
+    if (maxAge !== undefined) {
+        c.expires = now + maxAge * 1000;
+    }
+    const i = jar.findIndex(o => o.name === c.name && o.domain === c.domain && o.path === c.path);
+    if (i >= 0) {
+        jar.splice(i, 1);
+    }
+    if (c.expires === undefined || c.expires > now) {
+        jar.push(c);
+    }
+}
+/** A fetch function that keeps cookies as a browser does: it stores what servers set
+ * (several cookies, Path, Domain, Max-Age, Expires, Secure) and sends back what applies
+ * to each request. For Node, whose fetch keeps no cookies, and APIs with session
+ * cookies such as mox's: `withOptions({fetch: cookieFetch()})`. Each call makes a new,
+ * empty jar; clients made from one another with withOptions share their fetch and so
+ * the jar. `fetchFn` is the fetch to wrap, the global one by default. */
+export function cookieFetch(fetchFn) {
+    const jar = [];
+    return async (url, init) => {
+        const inner = fetchFn || sherpaGlobals.fetch;
+        if (!inner) {
+            throw new globalThis.Error('no fetch function available');
+        }
+        const u = new globalThis.URL(url);
+        const host = u.hostname.toLowerCase();
+        const now = globalThis.Date.now();
+        const secure = u.protocol === 'https:' || sherpaIsLoopback(host);
+        const send = jar
+            .filter(c => (c.expires === undefined || c.expires > now)
+            && (c.hostOnly ? host === c.domain : host === c.domain || host.endsWith('.' + c.domain))
+            && sherpaPathMatches(c.path, u.pathname)
+            && (!c.secure || secure))
+            .sort((a, b) => b.path.length - a.path.length);
+        const headers = {};
+        for (const k of globalThis.Object.keys(init.headers)) {
+            headers[k] = init.headers[k];
+        }
+        if (send.length > 0) {
+            const own = send.map(c => c.name + '=' + c.value).join('; ');
+            const given = globalThis.Object.keys(headers).find(k => k.toLowerCase() === 'cookie');
+            if (given) {
+                headers[given] = headers[given] + '; ' + own;
+            }
+            else {
+                headers['Cookie'] = own;
+            }
+        }
+        const resp = await inner(url, { method: init.method, headers: headers, body: init.body, signal: init.signal });
+        const set = resp.headers && resp.headers.getSetCookie ? resp.headers.getSetCookie() : [];
+        for (const h of set) {
+            sherpaStoreCookie(jar, h, host, u.pathname, globalThis.Date.now());
+        }
+        return resp;
+    };
+}
 // Computes the default base URL for an API name: the directory of the page's URL
 // followed by the name, e.g. "https://host/admin/api/" for a page at
 // https://host/admin/ or https://host/admin/index.html. Without a page location
@@ -617,6 +727,9 @@ async function sherpaSend(url, name, headers, body, options) {
     if (!fetchFn) {
         throw sherpaError('sherpa:connection', 'connection failed: no fetch function available');
     }
+    if (!sherpaGlobals.location && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(url)) {
+        throw sherpaError('sherpa:connection', 'connection failed: no base URL: without a page location (e.g. in Node), set an absolute baseURL with withOptions({baseURL})');
+    }
     if (options.signal && options.signal.aborted) {
         throw sherpaError('sherpa:aborted', 'request aborted');
     }
@@ -655,7 +768,8 @@ async function sherpaSend(url, name, headers, body, options) {
             catch (err) {
                 const cause = err && typeof err === 'object' ? err.cause : undefined;
                 const detail = cause && typeof cause.code === 'string' ? cause.code : err instanceof globalThis.Error ? err.message : globalThis.String(err);
-                throw sherpaError('sherpa:connection', 'connection failed' + (detail ? ': ' + detail : ''));
+                // The underlying error stays available as `cause` (e.g. Node's ECONNREFUSED).
+                throw globalThis.Object.assign(sherpaError('sherpa:connection', 'connection failed' + (detail ? ': ' + detail : '')), { cause: err });
             }
         })();
         // Once stopped, a late failure of the request must not be reported as unhandled.

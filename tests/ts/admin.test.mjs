@@ -1,7 +1,8 @@
 // The checked-in admin client (generated/api.js) from Node against the real admin
 // server (the `server` binary, given in SHERPA_ADMIN_SERVER by tests/typescript.rs):
-// mox's login flow with cookies and the x-mox-csrf header through the client's login
-// hook, and real results of several shapes converted by the verifier.
+// mox's login flow with cookies (the client runtime's cookieFetch) and the x-mox-csrf
+// header, in three lines and through the client's login hook, and real results of
+// several shapes converted by the verifier.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
@@ -70,32 +71,9 @@ async function startAdmin() {
 	return { base, stop }
 }
 
-// A fetch that keeps cookies, as a browser does for the page's origin: what a Node
-// user of an API with session cookies passes as the fetch option.
-function cookieFetch() {
-	const jar = new Map()
-	return async (url, init) => {
-		const headers = { ...init.headers }
-		if (jar.size > 0) {
-			headers.Cookie = [...jar].map(([k, v]) => k + '=' + v).join('; ')
-		}
-		const resp = await fetch(url, { ...init, headers })
-		for (const c of resp.headers.getSetCookie()) {
-			const kv = c.split(';')[0]
-			const i = kv.indexOf('=')
-			if (/;\s*Max-Age=0/i.test(c)) {
-				jar.delete(kv.slice(0, i))
-			} else {
-				jar.set(kv.slice(0, i), kv.slice(i + 1))
-			}
-		}
-		return resp
-	}
-}
-
 // A client that logs in on demand, as mox's admin page does, counting logins.
 function loggingInClient(reasons) {
-	const plain = new api.Client().withOptions({ baseURL: server.base + 'api/', csrfHeader: 'x-mox-csrf', fetch: cookieFetch() })
+	const plain = new api.Client().withOptions({ baseURL: server.base + 'api/', csrfHeader: 'x-mox-csrf', fetch: api.cookieFetch() })
 	return plain.withOptions({
 		login: async reason => {
 			reasons.push(reason)
@@ -149,8 +127,20 @@ test('admin server: login on demand, shared by concurrent calls', { skip }, asyn
 	assert.equal(reasons.length, 2)
 })
 
+test('admin server: the login flow in three lines, as in the README', { skip }, async () => {
+	const anonymous = new api.Client().withOptions({ baseURL: server.base + 'api/', csrfHeader: 'x-mox-csrf', fetch: api.cookieFetch() })
+	const admin = anonymous.withAuthToken(await anonymous.Login(await anonymous.LoginPrep(), password))
+	assert.equal(await admin.QueueSize(), 2)
+	// The session cookie is the jar's: a client with a jar of its own is not logged in.
+	const other = admin.withOptions({ fetch: api.cookieFetch() })
+	await rejects(assert, other.QueueSize(), 'user:noAuth')
+	// Logout expires the cookie (Max-Age=0), and the jar drops it.
+	await admin.Logout()
+	await rejects(assert, admin.QueueSize(), 'user:noAuth')
+})
+
 test('admin server: errors come back as Errors with the server\'s codes', { skip }, async () => {
-	const client = new api.Client().withOptions({ baseURL: server.base + 'api/', csrfHeader: 'x-mox-csrf', fetch: cookieFetch() })
+	const client = new api.Client().withOptions({ baseURL: server.base + 'api/', csrfHeader: 'x-mox-csrf', fetch: api.cookieFetch() })
 	await rejects(assert, client.Domains(), 'user:noAuth')
 	const token = await client.LoginPrep()
 	await rejects(assert, client.Login(token, 'wrong password'), 'user:badLogin')

@@ -204,10 +204,15 @@ test('sherpa:connection: refused and dropped connections', async () => {
 		})
 	})
 	const refused = new api.Client().withOptions({ baseURL: `http://127.0.0.1:${port}/clientapi/` })
-	await rejects(assert, refused.Echo('x'), 'sherpa:connection', /^connection failed/)
+	const e = await rejects(assert, refused.Echo('x'), 'sherpa:connection', /^connection failed: ECONNREFUSED$/)
+	// The underlying error is kept as the cause.
+	assert.ok(e.cause instanceof Error, 'cause kept')
 	await rejects(assert, raw('drop').Echo('x'), 'sherpa:connection', /^connection failed/)
-	// No absolute base URL in Node.
-	await rejects(assert, new api.Client().Echo('x'), 'sherpa:connection', /connection failed/)
+	// No absolute base URL in Node: said so, before fetch is called.
+	let fetched = false
+	const noBase = new api.Client().withOptions({ fetch: () => { fetched = true; return fetch('http://127.0.0.1:1/') } })
+	await rejects(assert, noBase.Echo('x'), 'sherpa:connection', /^connection failed: no base URL: .*withOptions\(\{baseURL\}\)$/)
+	assert.equal(fetched, false)
 })
 
 test('sherpa:timeout: slow function, and a body that never ends', async () => {
@@ -295,4 +300,45 @@ test('a custom fetch function is used', async () => {
 	const c = client.withOptions({ fetch: (url, init) => { seen.push([url, init.headers['Content-Type'], init.body]); return fetch(url, init) } })
 	assert.equal(await c.Echo('via custom fetch'), 'via custom fetch')
 	assert.deepEqual(seen, [[base + 'clientapi/Echo', 'application/json', '{"params":["via custom fetch"]}']])
+})
+
+test('cookieFetch keeps cookies as a browser does', async () => {
+	// A fake fetch: answers each request with the next list of Set-Cookie headers and
+	// records the Cookie header it was sent.
+	const sent = []
+	let setNext = []
+	const fake = async (url, init) => {
+		sent.push(init.headers.Cookie ?? init.headers.cookie ?? '-')
+		const set = setNext
+		setNext = []
+		return { status: 200, text: async () => '{"result":null}', headers: { getSetCookie: () => set } }
+	}
+	const f = api.cookieFetch(fake)
+	const call = async (url, set = [], headers = {}) => {
+		setNext = set
+		await f(url, { method: 'POST', headers, body: '', signal: undefined })
+		return sent[sent.length - 1]
+	}
+	const past = new Date(Date.now() - 60000).toUTCString()
+	assert.equal(await call('http://mail.example.org/admin/api/LoginPrep', [
+		'a=1; Path=/',
+		'b="x y"; Path=/admin/; HttpOnly',
+		'c=3; Path=/other/',
+		'd=4; Domain=elsewhere.example',
+		'e=5; Secure; Path=/',
+		'f=6; Expires=' + past,
+	]), '-')
+	// Longer paths first; quoted values as set; no other path, domain, Secure over http.
+	assert.equal(await call('http://mail.example.org/admin/api/Login'), 'b="x y"; a=1')
+	assert.equal(await call('http://mail.example.org/other/x'), 'c=3; a=1')
+	assert.equal(await call('https://mail.example.org/admin/x'), 'b="x y"; a=1; e=5')
+	// Host-only: not for a subdomain. A given Cookie header is kept.
+	assert.equal(await call('http://sub.mail.example.org/admin/x'), '-')
+	assert.equal(await call('http://mail.example.org/', [], { Cookie: 'z=9' }), 'z=9; a=1')
+	// Max-Age=0 removes, a new value replaces.
+	await call('http://mail.example.org/admin/api/Logout', ['b=; Path=/admin/; Max-Age=0', 'a=2; Path=/'])
+	assert.equal(await call('http://mail.example.org/admin/api/Domains'), 'a=2')
+	// Loopback counts as secure, as in browsers: mox's session cookie is Secure.
+	await call('http://127.0.0.1:1080/admin/api/Login', ['s=t; Path=/admin/; Secure'])
+	assert.equal(await call('http://127.0.0.1:1080/admin/api/Domains'), 's=t')
 })
