@@ -4,9 +4,11 @@
 //! A call is what the runtime's server side answers: a `POST` of `{"params":[…]}` with
 //! `Content-Type: application/json` to the base URL plus the function name. Parameters
 //! are written with the same Go-compatible encoder the server uses for results; results
-//! are read with the same Go-compatible decoder the server uses for parameters (lax:
-//! unknown fields are ignored), so `null` lists and maps come out empty, `int64s` may be
-//! strings or numbers, timestamps keep their offsets and unknown enum values are kept.
+//! are read with Go's rules, so `null` lists and maps come out empty, `int64s` may be
+//! strings or numbers, timestamps keep their offsets, unknown enum values are kept and
+//! unknown fields ignored. A result whose keys are exactly the fields' names is read in
+//! one serde pass; any other goes through the decoder the server uses for parameters
+//! (see [`decode_response`]).
 //!
 //! Every failure is one [`Error`] with a code, the same codes as the TypeScript client:
 //! the server's own code and message for a sherpa error, `sherpa:badFunction` for HTTP
