@@ -276,14 +276,8 @@ impl Limiter {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Whether one more failure from `ip` would stay within every limit.
-    pub fn allowed(&self, ip: IpAddr) -> bool {
-        self.allowed_at(ip, now_ms())
-    }
-
-    pub fn allowed_at(&self, ip: IpAddr, now: i64) -> bool {
-        let keys = ip_keys(ip);
-        let mut ws = self.lock();
+    /// Whether one more failure counted under `keys` stays within every limit.
+    fn within(ws: &mut [Window; 2], keys: &[(u8, u128); 3], now: i64) -> bool {
         ws.iter_mut().all(|w| {
             w.roll(now);
             keys.iter()
@@ -292,20 +286,33 @@ impl Limiter {
         })
     }
 
-    /// Records a failure from `ip`.
-    pub fn failure(&self, ip: IpAddr) {
-        self.failure_at(ip, now_ms())
+    #[cfg(test)]
+    fn allowed_at(&self, ip: IpAddr, now: i64) -> bool {
+        Self::within(&mut self.lock(), &ip_keys(ip), now)
     }
 
-    pub fn failure_at(&self, ip: IpAddr, now: i64) {
+    /// Counts an attempt from `ip` as a failure before it is checked, if one more
+    /// failure stays within every limit; `false` (nothing counted) otherwise. Checking
+    /// and counting under one lock is what keeps concurrent attempts within the limit:
+    /// with a check first and a count after the slow password hash, a hundred
+    /// simultaneous guesses would all pass the check. A success then [`Limiter::reset`]s
+    /// the address, as in mox.
+    pub fn reserve(&self, ip: IpAddr) -> bool {
+        self.reserve_at(ip, now_ms())
+    }
+
+    pub fn reserve_at(&self, ip: IpAddr, now: i64) -> bool {
         let keys = ip_keys(ip);
         let mut ws = self.lock();
-        for w in ws.iter_mut() {
-            w.roll(now);
-            for k in keys {
-                *w.counts.entry(k).or_insert(0) += 1;
+        let allowed = Self::within(&mut ws, &keys, now);
+        if allowed {
+            for w in ws.iter_mut() {
+                for k in keys {
+                    *w.counts.entry(k).or_insert(0) += 1;
+                }
             }
         }
+        allowed
     }
 
     /// A success: the address's count is subtracted from all its granularities.
@@ -408,13 +415,24 @@ mod tests {
     }
 
     #[test]
+    fn reservations_count_and_stop_at_the_limit() {
+        let l = Limiter::default();
+        let ip: IpAddr = "192.0.2.1".parse().unwrap();
+        let t = 1_700_000_000_000;
+        let granted = (0..25).filter(|_| l.reserve_at(ip, t)).count();
+        assert_eq!(granted, 10);
+        assert!(!l.allowed_at(ip, t));
+        // The next minute starts over.
+        assert!(l.reserve_at(ip, t + 60_000));
+    }
+
+    #[test]
     fn limiter_windows_and_granularities() {
         let l = Limiter::default();
         let t = 1_000_000_000_000i64;
         let ip: IpAddr = "192.0.2.1".parse().unwrap();
         for _ in 0..10 {
-            assert!(l.allowed_at(ip, t));
-            l.failure_at(ip, t);
+            assert!(l.reserve_at(ip, t));
         }
         assert!(!l.allowed_at(ip, t));
         // Another address in the same /26 is still fine (30 per /26).
@@ -426,14 +444,14 @@ mod tests {
         let l = Limiter::default();
         for i in 0..30u8 {
             let a: IpAddr = format!("198.51.100.{i}").parse().unwrap();
-            l.failure_at(a, t);
+            assert!(l.reserve_at(a, t));
         }
         let fresh: IpAddr = "198.51.100.40".parse().unwrap();
         assert!(!l.allowed_at(fresh, t));
         let v6: IpAddr = "2001:db8::1".parse().unwrap();
         let v6b: IpAddr = "2001:db8::2".parse().unwrap();
         for _ in 0..10 {
-            l.failure_at(v6, t);
+            assert!(l.reserve_at(v6, t));
         }
         assert!(
             !l.allowed_at(v6b, t),

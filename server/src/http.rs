@@ -152,32 +152,33 @@ async fn check_auth(srv: &Server, req: &HttpRequest, is_api: bool) -> Result<Str
             "cannot find ip for rate limit check (missing x-forwarded-for header?)",
         ));
     };
-    if !app.limiter.allowed(ip) {
-        return Err(text(
-            StatusCode::TOO_MANY_REQUESTS,
-            "429 - too many auth attempts",
-        ));
+    // A valid session is accepted whatever the limiter says about its address: someone
+    // else guessing from the same address (a shared NAT) must not lock the
+    // administrator out. Only failures meet the limiter, as in mox; and a valid session
+    // does not reset the address's count, or it would reset an attacker's too.
+    let checked = match value.split_once(' ') {
+        None => Err("malformed session"),
+        // For non-API paths no CSRF token is required; an empty one is not compared.
+        Some((token, _account)) if csrf.is_empty() => app
+            .sessions
+            .check_no_csrf(&app.store, token)
+            .map(|()| token),
+        Some((token, _account)) => app.sessions.check(&app.store, token, &csrf).map(|()| token),
+    };
+    match checked {
+        Ok(token) => Ok(token.to_string()),
+        Err(msg) => {
+            if !app.limiter.reserve(ip) {
+                return Err(text(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "429 - too many auth attempts",
+                ));
+            }
+            // The delay is an async sleep: other requests on this worker continue meanwhile.
+            tokio::time::sleep(crate::api::auth::BAD_AUTH_DELAY).await;
+            Err(auth_error(is_api, "user:badAuth", msg))
+        }
     }
-    let fail = |msg: &'static str| async move {
-        app.limiter.failure(ip);
-        // The delay is an async sleep: other requests on this worker continue meanwhile.
-        tokio::time::sleep(crate::api::auth::BAD_AUTH_DELAY).await;
-        auth_error(is_api, "user:badAuth", msg)
-    };
-    let Some((token, _account)) = value.split_once(' ') else {
-        return Err(fail("malformed session").await);
-    };
-    // For non-API paths no CSRF token is required; an empty one is not compared.
-    let res = if csrf.is_empty() {
-        app.sessions.check_no_csrf(&app.store, token)
-    } else {
-        app.sessions.check(&app.store, token, &csrf)
-    };
-    if let Err(m) = res {
-        return Err(fail(m).await);
-    }
-    app.limiter.reset(ip);
-    Ok(token.to_string())
 }
 
 /// A 200 JSON answer gzipped when the client accepts it; anything else (pages, errors,

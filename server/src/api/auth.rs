@@ -42,7 +42,9 @@ impl App {
                 "login: cannot find ip for rate limit check (missing x-forwarded-for header?)",
             ));
         };
-        if !self.limiter.allowed(ip) {
+        // Counted as a failure now, before the hash: concurrent attempts cannot all
+        // pass the check (a success resets the count below).
+        if !self.limiter.reserve(ip) {
             return Err(Error::user("too many authentication attempts"));
         }
         let hash = match self.store.meta.get(ADMIN_PASSWORD_KEY) {
@@ -60,7 +62,6 @@ impl App {
             .map_err(|e| server_err("login: evaluating login attempt", e))?
             .map_err(|e| server_err("login: evaluating login attempt", e))?;
         if !ok {
-            self.limiter.failure(ip);
             tokio::time::sleep(BAD_AUTH_DELAY).await;
             // The code the schema documents, not mox's user:loginFailed (docs/mox-differences.md).
             return Err(Error::new("user:badLogin", "invalid credentials"));
