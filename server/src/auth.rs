@@ -76,25 +76,57 @@ struct Session {
     stored_expires_ms: i64,
 }
 
+/// What sessions are stored and looked up under: the SHA-256 of the token, in hex. The
+/// token itself is only in the administrator's cookie, so a copy of the store (or of the
+/// server's memory) holds no session anyone could use.
+fn session_key(token: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for b in digest.as_ref() {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
+}
+
+/// Whether a stored key is a [`session_key`] rather than a token stored by an older
+/// version of the server, which kept tokens in the clear.
+fn is_session_key(key: &str) -> bool {
+    key.len() == 64
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Admin sessions: kept in memory for speed, written through to the `sessions` tree so a
-/// restart logs no one out.
+/// restart logs no one out. Both are keyed by [`session_key`], never by the token.
 pub struct Sessions {
     map: Mutex<HashMap<String, Session>>,
 }
 
 impl Sessions {
-    /// Loads the stored sessions, dropping expired ones.
+    /// Loads the stored sessions, dropping expired ones. A session stored under its
+    /// token by an older version is moved to its key (the caller flushes the store).
     pub fn load(store: &Store) -> Result<Sessions, StoreError> {
         let now = now_ms();
         let mut map = HashMap::new();
         for (k, s) in store.all::<StoredSession>("sessions")? {
-            let token = String::from_utf8_lossy(&k).into_owned();
+            let stored = String::from_utf8_lossy(&k).into_owned();
             if s.expires_ms <= now {
                 store.sessions.remove(&k)?;
                 continue;
             }
+            let key = if is_session_key(&stored) {
+                stored
+            } else {
+                let key = session_key(&stored);
+                store
+                    .sessions
+                    .insert(key.as_bytes(), crate::store::encode(&s)?)?;
+                store.sessions.remove(&k)?;
+                key
+            };
             map.insert(
-                token,
+                key,
                 Session {
                     csrf: s.csrf,
                     expires_ms: s.expires_ms,
@@ -140,11 +172,12 @@ impl Sessions {
             csrf: csrf.clone(),
             expires_ms,
         };
+        let key = session_key(&token);
         store
             .sessions
-            .insert(token.as_bytes(), crate::store::encode(&rec)?)?;
+            .insert(key.as_bytes(), crate::store::encode(&rec)?)?;
         map.insert(
-            token.clone(),
+            key,
             Session {
                 csrf: csrf.clone(),
                 expires_ms,
@@ -171,13 +204,14 @@ impl Sessions {
         csrf: Option<&str>,
     ) -> Result<(), &'static str> {
         let now = now_ms();
+        let key = session_key(token);
         let mut map = self.lock();
-        let Some(s) = map.get_mut(token) else {
+        let Some(s) = map.get_mut(&key) else {
             return Err("unknown session");
         };
         if s.expires_ms <= now {
-            map.remove(token);
-            let _ = store.sessions.remove(token.as_bytes());
+            map.remove(&key);
+            let _ = store.sessions.remove(key.as_bytes());
             return Err("session expired");
         }
         if csrf.is_some_and(|c| c != s.csrf) {
@@ -190,7 +224,7 @@ impl Sessions {
                 expires_ms: s.expires_ms,
             };
             if let Ok(v) = crate::store::encode(&rec)
-                && store.sessions.insert(token.as_bytes(), v).is_ok()
+                && store.sessions.insert(key.as_bytes(), v).is_ok()
             {
                 s.stored_expires_ms = s.expires_ms;
             }
@@ -200,21 +234,22 @@ impl Sessions {
 
     /// Removes a session; false if it did not exist. The caller flushes the store.
     pub fn remove(&self, store: &Store, token: &str) -> Result<bool, StoreError> {
-        let existed = self.lock().remove(token).is_some();
-        store.sessions.remove(token.as_bytes())?;
+        let key = session_key(token);
+        let existed = self.lock().remove(&key).is_some();
+        store.sessions.remove(key.as_bytes())?;
         Ok(existed)
     }
 
     /// Test hook: moves a session's expiry, to exercise expiry without waiting 12 hours.
     pub fn set_expiry(&self, token: &str, expires_ms: i64) {
-        if let Some(s) = self.lock().get_mut(token) {
+        if let Some(s) = self.lock().get_mut(&session_key(token)) {
             s.expires_ms = expires_ms;
         }
     }
 
     /// The expiry of a session (ms since epoch), if it exists.
     pub fn expiry(&self, token: &str) -> Option<i64> {
-        self.lock().get(token).map(|s| s.expires_ms)
+        self.lock().get(&session_key(token)).map(|s| s.expires_ms)
     }
 }
 
@@ -412,6 +447,38 @@ mod tests {
             Some("tok ")
         );
         assert_eq!(get_cookie(h.iter().copied(), "x"), None);
+    }
+
+    #[test]
+    fn sessions_are_stored_by_key_and_old_ones_move() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        // A session an older version stored under its token.
+        let legacy = StoredSession {
+            csrf: "c".repeat(22),
+            expires_ms: now_ms() + 60_000,
+        };
+        let old_token = "t".repeat(22);
+        store
+            .sessions
+            .insert(old_token.as_bytes(), crate::store::encode(&legacy).unwrap())
+            .unwrap();
+        let sessions = Sessions::load(&store).unwrap();
+        assert_eq!(sessions.check(&store, &old_token, &legacy.csrf), Ok(()));
+        let (token, csrf) = sessions.create(&store).unwrap();
+        assert_eq!(sessions.check(&store, &token, &csrf), Ok(()));
+        let keys: Vec<String> = store
+            .sessions
+            .iter()
+            .map(|kv| String::from_utf8(kv.unwrap().0.to_vec()).unwrap())
+            .collect();
+        assert_eq!(keys.len(), 2);
+        assert!(keys.iter().all(|k| is_session_key(k)), "{keys:?}");
+        assert!(keys.contains(&session_key(&token)) && keys.contains(&session_key(&old_token)));
+        assert_eq!(
+            session_key("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

@@ -110,6 +110,9 @@ pub enum QueueCommand {
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
+    // Everything the server writes (the store, exports, the password file) is for its
+    // user only.
+    crate::private::restrict_umask();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => 0,
@@ -179,7 +182,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
         }
         Some(Command::Export { file }) => {
             let store = open_store(&cli)?;
-            let f = std::fs::File::create(file)
+            // The export holds what the store holds: the admin password hash, DKIM keys.
+            let f = crate::private::create_file(file)
                 .map_err(|e| format!("creating {}: {e}", file.display()))?;
             let mut w = std::io::BufWriter::new(f);
             let n = store.export(&mut w)?;

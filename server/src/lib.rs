@@ -23,6 +23,7 @@ pub mod dynconf;
 pub mod http;
 pub mod import;
 pub mod logging;
+pub mod private;
 pub mod reports;
 pub mod store;
 pub mod webserver;

@@ -321,9 +321,20 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the store in `dir` and checks the schema version.
+    /// The directory and everything in it are made private to the server's user first
+    /// (see [`crate::private`]), with a warning when something was wider.
     pub fn open(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Sled(format!("creating {}: {e}", dir.display())))?;
+        let narrowed = crate::private::secure_dir(dir)
+            .map_err(|e| StoreError::Sled(format!("securing {}: {e}", dir.display())))?;
+        if narrowed != crate::private::Narrowed::default() {
+            tracing::warn!(
+                target: "server::store",
+                dir = %dir.display(),
+                dirs = narrowed.dirs,
+                files = narrowed.files,
+                "the data directory was readable by others; narrowed it to 0700 and its files to 0600"
+            );
+        }
         // No background flusher: every write that must be durable is flushed explicitly,
         // one flush at a time (see `flush`).
         let db = sled::Config::new()

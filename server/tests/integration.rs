@@ -17,4 +17,5 @@ mod durability;
 mod queue_misc;
 mod reports;
 mod rust_client;
+mod secrets;
 mod ui;
