@@ -14,7 +14,7 @@ use actix_web::web::Bytes;
 use actix_web::{App as ActixApp, HttpRequest, HttpResponse, HttpServer, web};
 
 use sherpa_admin::api::Dispatcher;
-use sherpa_admin::runtime::{Error, Options, Response, actix};
+use sherpa_admin::runtime::{Options, actix};
 
 use crate::api::{AdminApi, Ctx};
 use crate::app::App;
@@ -107,8 +107,11 @@ fn client_ip(req: &HttpRequest, forwarded: bool) -> Option<IpAddr> {
     req.peer_addr().map(|a| a.ip())
 }
 
+/// Whether the client reached us over HTTPS: the listener's own TLS, or, only when the
+/// server is configured as behind a proxy, `X-Forwarded-Proto`. (actix's
+/// `connection_info().scheme()` believes forwarding headers from anyone.)
 fn is_secure(req: &HttpRequest, forwarded: bool) -> bool {
-    req.connection_info().scheme() == "https" && !forwarded
+    req.app_config().secure() && !forwarded
         || forwarded
             && req
                 .headers()
@@ -255,12 +258,12 @@ pub async fn handle(
     let function = &rest["/api/".len()..];
     // The runtime checks, in Go's order: unknown function (404), content type, body
     // limit, then the call. Only `/admin/api/` itself arrives here with a method other
-    // than POST (the POST-only rule above exempts it, as mox's does); it names no
-    // function, whatever the method.
-    let mut resp = if method == Method::POST {
-        actix::respond(&req, payload, function, &srv.dispatcher, &ctx, &srv.opts).await
+    // than POST (the POST-only rule above exempts it, as mox's does); whatever the
+    // method, it gets the page Go's sherpa handler serves at its base path, as from mox.
+    let mut resp = if function.is_empty() {
+        actix::base_page(&req, "/admin/api/", &srv.dispatcher, &srv.opts)
     } else {
-        actix::json_response(Response::error(&Error::bad_function(function)))
+        actix::respond(&req, payload, function, &srv.dispatcher, &ctx, &srv.opts).await
     };
     for c in ctx.take_cookies() {
         match header::HeaderValue::from_str(&c) {

@@ -329,6 +329,30 @@ async fn logout_and_expiry() {
     );
 }
 
+/// Forwarding headers count only when the server is configured as behind a proxy: a
+/// direct client's `X-Forwarded-Proto: https` (or `Forwarded: proto=https`) does not
+/// make cookies `Secure`, which a browser would then drop over plain HTTP.
+#[tokio::test]
+async fn forwarding_headers_from_a_direct_client_are_ignored() {
+    let s = TestServer::start();
+    let c = Client::new(s.addr);
+    let r = c
+        .raw(
+            "LoginPrep",
+            r#"{"params":[]}"#,
+            &[
+                ("x-forwarded-proto", "https"),
+                ("forwarded", "proto=https;for=192.0.2.9"),
+            ],
+        )
+        .await;
+    assert!(
+        r.set_cookies()[0].ends_with("; HttpOnly; SameSite=Strict"),
+        "{:?}",
+        r.set_cookies()
+    );
+}
+
 #[tokio::test]
 async fn forwarded_secure_cookies_and_ip() {
     let s = TestServer::start_with(&format!(

@@ -85,11 +85,7 @@ impl<D: Dispatch> Sherpa<D> {
         if !p.ends_with('/') {
             p.push('/');
         }
-        let id = p
-            .split('/')
-            .rfind(|s| !s.is_empty())
-            .unwrap_or("")
-            .to_string();
+        let id = path_id(&p).to_string();
         let sherpadoc_version = crate::docs_section(dispatcher.schema(), &opts.version)
             .map(|d| d.sherpadoc_version)
             .unwrap_or(0);
@@ -229,19 +225,47 @@ impl<D: Dispatch> Sherpa<D> {
 
     fn base_page(&self, req: &HttpRequest) -> HttpResponse {
         let inner = &*self.inner;
-        let base = base_url(req, &inner.path);
-        let doc_url = format!("https://www.sherpadoc.org/#{base}");
-        let js_url = format!("{base}sherpa.js");
-        let page = BASE_PAGE
-            .replace("{{TITLE}}", &html_escape(inner.dispatcher.schema().name))
-            .replace("{{VERSION}}", &html_escape(&inner.opts.version))
-            .replace("{{ID}}", &html_escape(&inner.id))
-            .replace("{{DOCURL}}", &html_escape(&doc_url))
-            .replace("{{JSURL}}", &html_escape(&js_url));
-        HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-            .body(page)
+        page_at(
+            req,
+            &inner.path,
+            &inner.id,
+            inner.dispatcher.schema().name,
+            &inner.opts,
+        )
     }
+}
+
+/// The API's id as Go's handler derives it from the mount path: its last element.
+fn path_id(path: &str) -> &str {
+    path.split('/').rfind(|s| !s.is_empty()).unwrap_or("")
+}
+
+/// The HTML page Go's handler answers a `GET` of the API's base path with (the API's
+/// name, version and id, and links to its documentation and `sherpa.js`), for servers
+/// that route requests themselves and call [`respond`] for functions. `path` is the
+/// mount path, e.g. `/admin/api/`.
+pub fn base_page<D: Dispatch>(
+    req: &HttpRequest,
+    path: &str,
+    d: &D,
+    opts: &Options,
+) -> HttpResponse {
+    page_at(req, path, path_id(path), d.schema().name, opts)
+}
+
+fn page_at(req: &HttpRequest, path: &str, id: &str, name: &str, opts: &Options) -> HttpResponse {
+    let base = base_url(req, path);
+    let doc_url = format!("https://www.sherpadoc.org/#{base}");
+    let js_url = format!("{base}sherpa.js");
+    let page = BASE_PAGE
+        .replace("{{TITLE}}", &html_escape(name))
+        .replace("{{VERSION}}", &html_escape(&opts.version))
+        .replace("{{ID}}", &html_escape(id))
+        .replace("{{DOCURL}}", &html_escape(&doc_url))
+        .replace("{{JSURL}}", &html_escape(&js_url));
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .body(page)
 }
 
 /// Handles a request for one function, like the function branch of Go's handler:
