@@ -13,6 +13,9 @@
 //! Hostname = "localhost"
 //! # Trust X-Forwarded-For / X-Forwarded-Proto (only behind a reverse proxy).
 //! Forwarded = false
+//! # Host names the admin server answers to besides IP addresses, localhost and
+//! # Hostname; requests for any other Host get 421 (against DNS rebinding).
+//! AcceptedHosts = []
 //! # Reported by CheckUpdatesEnabled.
 //! CheckUpdates = false
 //! # Default log level and per-module levels (names: error, warn, info, debug, trace,
@@ -72,6 +75,8 @@ pub struct StaticConfig {
     pub hostname: String,
     #[serde(rename = "Forwarded")]
     pub forwarded: bool,
+    #[serde(rename = "AcceptedHosts")]
+    pub accepted_hosts: Vec<String>,
     #[serde(rename = "CheckUpdates")]
     pub check_updates: bool,
     #[serde(rename = "LogLevel")]
@@ -101,6 +106,7 @@ impl Default for StaticConfig {
             listen: DEFAULT_LISTEN.to_string(),
             hostname: "localhost".to_string(),
             forwarded: false,
+            accepted_hosts: Vec::new(),
             check_updates: false,
             log_level: "info".to_string(),
             package_log_levels: BTreeMap::new(),

@@ -107,6 +107,44 @@ fn client_ip(req: &HttpRequest, forwarded: bool) -> Option<IpAddr> {
     req.peer_addr().map(|a| a.ip())
 }
 
+/// Whether the request's `Host` is one this server answers to: an IP address (what no
+/// DNS-rebinding page can make a browser send), `localhost`, the configured `Hostname`
+/// or one of `AcceptedHosts`, compared without port and case. A page on a hostile
+/// domain that rebinds its name to this server's address sends its own domain and is
+/// refused. A request without `Host` (HTTP/1.0, not a browser) is accepted.
+fn host_accepted(req: &HttpRequest, config: &crate::config::StaticConfig) -> bool {
+    let Some(host) = req.headers().get(header::HOST) else {
+        return true;
+    };
+    let Ok(host) = host.to_str() else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        // [v6]:port
+        Some(rest) => {
+            return rest
+                .split(']')
+                .next()
+                .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok());
+        }
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    let name = name.trim_end_matches('.');
+    name.parse::<IpAddr>().is_ok()
+        || name.eq_ignore_ascii_case("localhost")
+        || name.eq_ignore_ascii_case(config.hostname.trim_end_matches('.'))
+        || config
+            .accepted_hosts
+            .iter()
+            .any(|h| name.eq_ignore_ascii_case(h.trim_end_matches('.')))
+}
+
 /// Whether the client reached us over HTTPS: the listener's own TLS, or, only when the
 /// server is configured as behind a proxy, `X-Forwarded-Proto`. (actix's
 /// `connection_info().scheme()` believes forwarding headers from anyone.)
@@ -218,6 +256,12 @@ pub async fn handle(
     payload: web::Payload,
     srv: web::Data<Server>,
 ) -> HttpResponse {
+    if !host_accepted(&req, &srv.app.static_config.config) {
+        return text(
+            StatusCode::MISDIRECTED_REQUEST,
+            "421 - misdirected request: this host name is not accepted (see AcceptedHosts)",
+        );
+    }
     let path = clean_path(req.path());
     if path == "/admin" {
         return HttpResponse::SeeOther()
@@ -334,6 +378,44 @@ pub fn start(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accepted_hosts() {
+        let config = crate::config::StaticConfig {
+            hostname: "mail.example.org".into(),
+            accepted_hosts: vec!["Admin.Example.NET".into()],
+            ..Default::default()
+        };
+        let accepted = |host: &str| {
+            let req = actix_web::test::TestRequest::default()
+                .insert_header((header::HOST, host))
+                .to_http_request();
+            host_accepted(&req, &config)
+        };
+        for ok in [
+            "127.0.0.1:1080",
+            "192.0.2.1",
+            "[::1]:1080",
+            "localhost:1080",
+            "LOCALHOST",
+            "mail.example.org",
+            "mail.example.org.:443",
+            "admin.example.net",
+        ] {
+            assert!(accepted(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1080",
+            "mail.example.org.evil.example",
+            "[evil]:1",
+            "127.0.0.1.evil.example",
+        ] {
+            assert!(!accepted(bad), "{bad}");
+        }
+        let no_host = actix_web::test::TestRequest::default().to_http_request();
+        assert!(host_accepted(&no_host, &config));
+    }
 
     #[test]
     fn paths_are_cleaned_like_go() {

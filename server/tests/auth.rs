@@ -517,3 +517,36 @@ async fn failed_logins_are_limited() {
         "too many authentication attempts"
     );
 }
+
+/// A page on a hostile domain that rebinds its name to the server's address makes the
+/// browser send that domain as `Host`: refused with 421 before anything else, on the
+/// page and on the API. IP addresses, `localhost`, `Hostname` and `AcceptedHosts` pass.
+#[tokio::test]
+async fn unknown_host_names_are_refused() {
+    let s = TestServer::start_with(
+        "Hostname = \"mail.example.org\"\nAcceptedHosts = [\"admin.example.net\"]\n",
+    );
+    let http = reqwest::Client::new();
+    let send = |path: &'static str, host: &'static str| {
+        let req = http
+            .post(s.url(path))
+            .header("host", host)
+            .header("content-type", "application/json")
+            .body(r#"{"params":[]}"#);
+        async move { req.send().await.unwrap() }
+    };
+    for path in ["/admin/", "/admin/api/LoginPrep"] {
+        let r = send(path, "rebound.evil.example").await;
+        assert_eq!(r.status(), 421, "{path}");
+        assert!(r.headers().get("set-cookie").is_none());
+    }
+    for host in [
+        "mail.example.org",
+        "admin.example.net:1080",
+        "localhost",
+        "127.0.0.1",
+    ] {
+        let r = send("/admin/api/LoginPrep", host).await;
+        assert_eq!(r.status(), 200, "{host}");
+    }
+}
