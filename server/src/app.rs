@@ -25,6 +25,8 @@ pub struct App {
     config_write: tokio::sync::Mutex<()>,
     pub sessions: Sessions,
     pub limiter: Limiter,
+    /// Bounds the password hashes running at once (logins).
+    pub hashes: crate::auth::HashGate,
     pub log_levels: LogLevels,
 }
 
@@ -103,6 +105,7 @@ impl App {
             config_write: tokio::sync::Mutex::new(()),
             sessions,
             limiter: Limiter::default(),
+            hashes: Default::default(),
             log_levels,
             static_config,
         })

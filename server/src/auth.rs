@@ -55,6 +55,55 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// At most this many password hashes run at once: each Argon2id hash takes about 19 MiB,
+/// so a burst of logins costs at most this many times that, not one per login.
+pub const MAX_CONCURRENT_HASHES: usize = 4;
+/// How long a login waits for a hashing slot before it is refused.
+pub const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The gate in front of password hashing: a semaphore of [`MAX_CONCURRENT_HASHES`], and
+/// the highest number of hashes that ever ran at once (for tests and diagnostics).
+pub struct HashGate {
+    permits: tokio::sync::Semaphore,
+    running: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+}
+
+impl Default for HashGate {
+    fn default() -> Self {
+        HashGate {
+            permits: tokio::sync::Semaphore::new(MAX_CONCURRENT_HASHES),
+            running: Default::default(),
+            most: Default::default(),
+        }
+    }
+}
+
+impl HashGate {
+    /// Runs `f` (a password hash or check) on the blocking pool once a slot is free;
+    /// `None` when none came free within [`HASH_WAIT`].
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<Result<T, tokio::task::JoinError>> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let _permit = tokio::time::timeout(HASH_WAIT, self.permits.acquire())
+            .await
+            .ok()?
+            .ok()?;
+        let now = self.running.fetch_add(1, SeqCst) + 1;
+        self.most.fetch_max(now, SeqCst);
+        let result = tokio::task::spawn_blocking(f).await;
+        self.running.fetch_sub(1, SeqCst);
+        Some(result)
+    }
+
+    /// The most hashes that ran at the same time so far.
+    pub fn most_at_once(&self) -> usize {
+        self.most.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 /// Admin sessions live 12 hours after their last use.
 pub const SESSION_LIFETIME_MS: i64 = 12 * 3600 * 1000;
 /// At most this many sessions are kept when a new one is added (then 11 exist, as in mox).
@@ -350,6 +399,19 @@ impl Limiter {
         allowed
     }
 
+    /// Gives back one [`Limiter::reserve`]d attempt that was not checked after all.
+    pub fn release(&self, ip: IpAddr) {
+        let keys = ip_keys(ip);
+        let mut ws = self.lock();
+        for w in ws.iter_mut() {
+            for k in &keys {
+                if let Some(c) = w.counts.get_mut(k) {
+                    *c = c.saturating_sub(1);
+                }
+            }
+        }
+    }
+
     /// A success: the address's count is subtracted from all its granularities.
     pub fn reset(&self, ip: IpAddr) {
         let keys = ip_keys(ip);
@@ -489,6 +551,10 @@ mod tests {
         let granted = (0..25).filter(|_| l.reserve_at(ip, t)).count();
         assert_eq!(granted, 10);
         assert!(!l.allowed_at(ip, t));
+        // An attempt given back makes room for exactly one more.
+        l.release(ip);
+        assert!(l.reserve_at(ip, t));
+        assert!(!l.reserve_at(ip, t));
         // The next minute starts over.
         assert!(l.reserve_at(ip, t + 60_000));
     }

@@ -550,3 +550,45 @@ async fn unknown_host_names_are_refused() {
         assert_eq!(r.status(), 200, "{host}");
     }
 }
+
+/// A burst of 60 simultaneous logins (from 60 networks, so that the failed-login
+/// limiter, which counts attempts in flight, stays out of it) runs at most
+/// `MAX_CONCURRENT_HASHES` Argon2id hashes at once (each ~19 MiB), and every login
+/// still succeeds.
+#[tokio::test]
+async fn concurrent_logins_hash_a_few_at_a_time() {
+    let s = TestServer::start_with("Hostname = \"mail.example.org\"\nForwarded = true\n");
+    let c = Client::new(s.addr);
+    let mut prepared = Vec::new();
+    for _ in 0..60 {
+        prepared.push(c.login_prep().await);
+    }
+    let futs: Vec<_> = prepared
+        .into_iter()
+        .enumerate()
+        .map(|(i, (token, cookie))| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                c.raw(
+                    "Login",
+                    &json!({"params": [token, PASSWORD]}).to_string(),
+                    &[
+                        ("cookie", &format!("webadminlogin={cookie}")),
+                        ("x-forwarded-for", &format!("10.{i}.0.1")),
+                    ],
+                )
+                .await
+                .json()
+            })
+        })
+        .collect();
+    for f in futs {
+        let v = f.await.unwrap();
+        assert!(v["error"].is_null(), "{v}");
+    }
+    let most = s.app.hashes.most_at_once();
+    assert!(
+        (1..=server::auth::MAX_CONCURRENT_HASHES).contains(&most),
+        "{most} hashes ran at once"
+    );
+}

@@ -56,9 +56,18 @@ impl App {
             }
             Err(e) => return Err(server_err("login: evaluating login attempt", e)),
         };
-        // Argon2 is deliberately slow; keep it off the request threads.
-        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
+        // Argon2 is deliberately slow and large: off the request threads, and only a
+        // few at a time (a burst of logins must not take a burst of memory).
+        let Some(checked) = self
+            .hashes
+            .run(move || auth::verify_password(&password, &hash))
             .await
+        else {
+            // Not checked: the attempt does not count against the address.
+            self.limiter.release(ip);
+            return Err(Error::user("too many concurrent logins, try again"));
+        };
+        let ok = checked
             .map_err(|e| server_err("login: evaluating login attempt", e))?
             .map_err(|e| server_err("login: evaluating login attempt", e))?;
         if !ok {
