@@ -32,6 +32,12 @@
 //! Account = ""
 //! Localpart = ""
 //! Mailbox = ""
+//! # What one client may hold of the server (see `config::Limits`).
+//! [Limits]
+//! BodyTimeout = "10s"
+//! RequestDeadline = "2m"
+//! MaxRequestsPerAddress = 32
+//! MaxRequests = 512
 //! # Resolver used by the DNS functions (not needed by this server's other functions).
 //! [DNS]
 //! Upstream = ""
@@ -87,6 +93,8 @@ pub struct StaticConfig {
     pub postmaster: Postmaster,
     #[serde(rename = "HostTLSRPT")]
     pub host_tlsrpt: HostTlsrpt,
+    #[serde(rename = "Limits")]
+    pub limits: Limits,
     #[serde(rename = "DNS")]
     pub dns: DnsSettings,
     #[serde(rename = "Transports")]
@@ -112,6 +120,7 @@ impl Default for StaticConfig {
             package_log_levels: BTreeMap::new(),
             postmaster: Postmaster::default(),
             host_tlsrpt: HostTlsrpt::default(),
+            limits: Limits::default(),
             dns: DnsSettings::default(),
             transports: BTreeMap::new(),
             listeners,
@@ -141,6 +150,70 @@ pub struct HostTlsrpt {
     pub localpart: String,
     #[serde(rename = "Mailbox")]
     pub mailbox: String,
+}
+
+/// Bounds on what clients can hold of the server, so that no client (authenticated or
+/// not) can exhaust it with slow or many requests.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// How long a request body may take to arrive, in total (a Go duration): a body
+    /// that trickles in is refused with `sherpa:badRequest` when it passes.
+    #[serde(rename = "BodyTimeout")]
+    pub body_timeout: String,
+    /// How long one request may take from its headers to its answer; longer ones are
+    /// answered 503. Above the DNS checks' own deadline.
+    #[serde(rename = "RequestDeadline")]
+    pub request_deadline: String,
+    /// Requests one client address may have in progress at once; more get 503.
+    #[serde(rename = "MaxRequestsPerAddress")]
+    pub max_requests_per_address: usize,
+    /// Requests the server has in progress at once, from everyone; more get 503.
+    #[serde(rename = "MaxRequests")]
+    pub max_requests: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            body_timeout: "10s".to_string(),
+            request_deadline: "2m".to_string(),
+            max_requests_per_address: 32,
+            max_requests: 512,
+        }
+    }
+}
+
+/// [`Limits`] with the durations parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParsedLimits {
+    pub body_timeout: std::time::Duration,
+    pub request_deadline: std::time::Duration,
+    pub max_requests_per_address: usize,
+    pub max_requests: usize,
+}
+
+impl Limits {
+    /// The limits, or what is wrong with them.
+    pub fn parsed(&self) -> Result<ParsedLimits, String> {
+        let positive = |name: &str, s: &str| {
+            let d = checks::duration_or(s, std::time::Duration::ZERO)
+                .map_err(|e| format!("Limits.{name}: {e}"))?;
+            if d.is_zero() {
+                return Err(format!("Limits.{name}: must be positive"));
+            }
+            Ok(d)
+        };
+        if self.max_requests_per_address == 0 || self.max_requests == 0 {
+            return Err("Limits: MaxRequestsPerAddress and MaxRequests must be positive".into());
+        }
+        Ok(ParsedLimits {
+            body_timeout: positive("BodyTimeout", &self.body_timeout)?,
+            request_deadline: positive("RequestDeadline", &self.request_deadline)?,
+            max_requests_per_address: self.max_requests_per_address,
+            max_requests: self.max_requests,
+        })
+    }
 }
 
 /// Resolver settings for the DNS-backed functions.
@@ -309,6 +382,7 @@ impl StaticConfig {
         }
         crate::logging::parse_level(&self.log_level)
             .ok_or_else(|| format!("unknown LogLevel {:?}", self.log_level))?;
+        self.limits.parsed()?;
         for (pkg, level) in &self.package_log_levels {
             crate::logging::parse_level(level)
                 .ok_or_else(|| format!("unknown level {level:?} for package {pkg:?}"))?;

@@ -20,19 +20,39 @@ use crate::api::{AdminApi, Ctx};
 use crate::app::App;
 use crate::auth::{self, SESSION_COOKIE};
 use crate::compress::{accepts_gzip, gzip};
+use crate::config::ParsedLimits;
+use crate::inflight::{Full, InFlight};
 
 /// Shared state of the HTTP layer.
 pub struct Server {
     pub app: Arc<App>,
     pub dispatcher: Dispatcher<AdminApi>,
     pub opts: Options,
+    /// Requests in progress, bounded by the configured `Limits`.
+    pub in_flight: Arc<InFlight>,
+    pub limits: ParsedLimits,
 }
 
 impl Server {
     pub fn new(app: Arc<App>) -> Server {
+        // Checked when the configuration was loaded.
+        let limits = app
+            .static_config
+            .config
+            .limits
+            .parsed()
+            .unwrap_or_else(|_| {
+                crate::config::Limits::default()
+                    .parsed()
+                    .expect("default limits parse")
+            });
+        let mut opts = runtime_options();
+        opts.body_timeout = Some(limits.body_timeout);
         Server {
             dispatcher: Dispatcher(AdminApi(app.clone())),
-            opts: runtime_options(),
+            opts,
+            in_flight: InFlight::new(limits.max_requests_per_address, limits.max_requests),
+            limits,
             app,
         }
     }
@@ -251,11 +271,39 @@ async fn gzip_json(req: &HttpRequest, resp: HttpResponse) -> HttpResponse {
 }
 
 /// The single entry point for every request.
+/// Admits the request (per-address and overall limits on requests in progress), then
+/// routes it under the request deadline.
 pub async fn handle(
     req: HttpRequest,
     payload: web::Payload,
     srv: web::Data<Server>,
 ) -> HttpResponse {
+    let address = client_ip(&req, srv.app.static_config.config.forwarded);
+    let _ticket = match srv.in_flight.admit(address) {
+        Ok(t) => t,
+        Err(full) => {
+            let why = match full {
+                Full::Address => "503 - too many requests in progress from your address",
+                Full::Server => "503 - too many requests in progress",
+            };
+            let mut resp = text(StatusCode::SERVICE_UNAVAILABLE, why);
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            return resp;
+        }
+    };
+    let deadline = srv.limits.request_deadline;
+    match actix_web::rt::time::timeout(deadline, route(req, payload, &srv)).await {
+        Ok(resp) => resp,
+        Err(_) => text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!("503 - request not answered within {deadline:?} (Limits.RequestDeadline)"),
+        ),
+    }
+}
+
+/// mox's routing: the page, then the API with its auth check.
+async fn route(req: HttpRequest, payload: web::Payload, srv: &Server) -> HttpResponse {
     if !host_accepted(&req, &srv.app.static_config.config) {
         return text(
             StatusCode::MISDIRECTED_REQUEST,
@@ -338,6 +386,8 @@ pub struct Running {
     pub addr: SocketAddr,
     pub handle: actix_web::dev::ServerHandle,
     pub app: Arc<App>,
+    /// The requests in progress (for diagnostics and tests).
+    pub in_flight: Arc<InFlight>,
 }
 
 /// Binds `listen` and starts serving; returns once the socket is bound. The returned future
@@ -348,6 +398,7 @@ pub fn start(
     workers: usize,
 ) -> std::io::Result<(Running, actix_web::dev::Server)> {
     let srv = web::Data::new(Server::new(app.clone()));
+    let in_flight = srv.in_flight.clone();
     let server = HttpServer::new(move || {
         ActixApp::new()
             .app_data(srv.clone())
@@ -370,6 +421,7 @@ pub fn start(
             addr,
             handle: server.handle(),
             app,
+            in_flight,
         },
         server,
     ))

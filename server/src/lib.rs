@@ -22,6 +22,7 @@ pub mod dns;
 pub mod dynconf;
 pub mod http;
 pub mod import;
+pub mod inflight;
 pub mod logging;
 pub mod private;
 pub mod reports;

@@ -14,6 +14,7 @@ mod dns_lookups;
 mod dns_parsers;
 mod domains;
 mod durability;
+mod limits;
 mod queue_misc;
 mod reports;
 mod rust_client;

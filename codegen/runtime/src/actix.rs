@@ -345,7 +345,18 @@ async fn post<D: Dispatch>(
     if let Err(e) = check_content_type(ct) {
         return protocol_error(opts, e);
     }
-    let body = match read_body(req, payload, opts.body_limit).await {
+    let read = read_body(req, payload, opts.body_limit);
+    let body = match opts.body_timeout {
+        None => read.await,
+        Some(t) => actix_web::rt::time::timeout(t, read)
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::bad_request(format!(
+                    "reading request body: timeout after {t:?}"
+                )))
+            }),
+    };
+    let body = match body {
         Ok(b) => b,
         Err(e) => return protocol_error(opts, e),
     };

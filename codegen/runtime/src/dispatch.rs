@@ -260,6 +260,11 @@ pub struct Options {
     /// buffer arbitrary amounts. Larger bodies get `sherpa:badRequest`
     /// `request body too large, limit is N bytes`.
     pub body_limit: usize,
+    /// How long the whole request body may take to arrive. Default 10 s: a body that
+    /// never ends (or trickles in) would otherwise hold its connection forever. Slower
+    /// bodies get `sherpa:badRequest` `reading request body: timeout after …`. `None`:
+    /// no limit, as Go's handler (its server's `ReadTimeout` does this there).
+    pub body_timeout: Option<std::time::Duration>,
     /// Send CORS headers on every response and answer `OPTIONS` with 204 (Go's
     /// default). Off: no CORS headers and `OPTIONS` gives 405 (Go's `NoCORS`).
     pub cors: bool,
@@ -280,6 +285,7 @@ impl Default for Options {
             version: String::new(),
             lax_params: false,
             body_limit: 1 << 20,
+            body_timeout: Some(std::time::Duration::from_secs(10)),
             cors: true,
             get: true,
             jsonp: true,
@@ -295,6 +301,7 @@ impl std::fmt::Debug for Options {
             .field("version", &self.version)
             .field("lax_params", &self.lax_params)
             .field("body_limit", &self.body_limit)
+            .field("body_timeout", &self.body_timeout)
             .field("cors", &self.cors)
             .field("get", &self.get)
             .field("jsonp", &self.jsonp)

@@ -34,6 +34,7 @@ pub struct TestServer {
     pub dir: Option<tempfile::TempDir>,
     pub data: PathBuf,
     handle: actix_web::dev::ServerHandle,
+    in_flight: Arc<server::inflight::InFlight>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -69,19 +70,30 @@ impl TestServer {
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let (running, server) = server::http::start(app2, "127.0.0.1:0", 2).unwrap();
-                tx.send((running.addr, running.handle.clone())).unwrap();
+                tx.send((
+                    running.addr,
+                    running.handle.clone(),
+                    running.in_flight.clone(),
+                ))
+                .unwrap();
                 server.await.unwrap();
             })
         });
-        let (addr, handle) = rx.recv().unwrap();
+        let (addr, handle, in_flight) = rx.recv().unwrap();
         TestServer {
             addr,
             app,
             dir: None,
             data: data.to_path_buf(),
             handle,
+            in_flight,
             thread: Some(thread),
         }
+    }
+
+    /// Requests in progress from `ip`.
+    pub fn in_flight_from(&self, ip: std::net::IpAddr) -> usize {
+        self.in_flight.counts(ip).1
     }
 
     pub fn url(&self, path: &str) -> String {
