@@ -337,7 +337,7 @@ async fn route(req: HttpRequest, payload: web::Payload, srv: &Server) -> HttpRes
         ..Ctx::default()
     };
     if rest != "/api/LoginPrep" && rest != "/api/Login" {
-        match check_auth(&srv, &req, is_api).await {
+        match check_auth(srv, &req, is_api).await {
             Ok(token) => ctx.session = Some(token),
             Err(resp) => return resp,
         }
