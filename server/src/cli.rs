@@ -113,6 +113,7 @@ pub fn main() -> i32 {
     // Everything the server writes (the store, exports, the password file) is for its
     // user only.
     crate::private::restrict_umask();
+    crate::memory::return_large_blocks();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => 0,

@@ -399,6 +399,7 @@ pub fn start(
 ) -> std::io::Result<(Running, actix_web::dev::Server)> {
     let srv = web::Data::new(Server::new(app.clone()));
     let in_flight = srv.in_flight.clone();
+    let max_connections = srv.limits.max_requests.saturating_add(16);
     let server = HttpServer::new(move || {
         ActixApp::new()
             .app_data(srv.clone())
@@ -406,6 +407,11 @@ pub fn start(
             .default_service(web::to(handle))
     })
     .workers(workers.max(1))
+    // Open connections per worker: beyond this the server stops accepting (they wait in
+    // the kernel's backlog) instead of running out of file descriptors. Connections
+    // whose request head does not arrive within 5 s (actix's default
+    // client_request_timeout) are closed.
+    .max_connections(max_connections)
     // Graceful shutdown waits at most this long for in-flight requests.
     .shutdown_timeout(5)
     .disable_signals()

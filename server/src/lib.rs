@@ -24,6 +24,7 @@ pub mod http;
 pub mod import;
 pub mod inflight;
 pub mod logging;
+pub mod memory;
 pub mod private;
 pub mod reports;
 pub mod store;
