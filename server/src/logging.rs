@@ -61,6 +61,9 @@ pub fn init(levels: &BTreeMap<String, String>) -> bool {
     ok
 }
 
+/// Where actix logs requests it could not parse.
+const CLIENT_GARBAGE: &str = "actix_http::h1::dispatcher";
+
 fn build_targets(levels: &BTreeMap<String, String>) -> Targets {
     let default = levels
         .get("")
@@ -80,6 +83,12 @@ fn build_targets(levels: &BTreeMap<String, String>) -> Targets {
         if !levels.contains_key(noisy) {
             t = t.with_target(noisy, LevelFilter::WARN.min(default));
         }
+    }
+    // actix reports every request it cannot parse at ERROR, so garbage from any client
+    // on the network would fill the log at the level meant for the server's own
+    // failures. Off unless configured (e.g. "actix_http::h1::dispatcher" = "error").
+    if !levels.contains_key(CLIENT_GARBAGE) {
+        t = t.with_target(CLIENT_GARBAGE, LevelFilter::OFF);
     }
     t
 }

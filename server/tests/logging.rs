@@ -30,4 +30,15 @@ fn log_level_changes_reach_the_filter() {
         "server::http",
         tracing::Level::TRACE
     ));
+    // Requests actix cannot parse (garbage from any client) are not logged at ERROR,
+    // unless asked for.
+    assert!(!server::logging::enabled(
+        "actix_http::h1::dispatcher",
+        tracing::Level::ERROR
+    ));
+    l.set("actix_http::h1::dispatcher", "error").unwrap();
+    assert!(server::logging::enabled(
+        "actix_http::h1::dispatcher",
+        tracing::Level::ERROR
+    ));
 }
