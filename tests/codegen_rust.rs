@@ -102,10 +102,13 @@ snapshots! {
     nested,
     returns,
     sections,
+    unicode,
+    err_bidi_control_in_name,
     err_checker,
     err_enum_value_as_type,
     err_field_collision,
     err_function_collision,
+    err_invisible_character_in_name,
     err_not_identifier,
     err_other_variant,
     err_param_collision,
@@ -149,7 +152,7 @@ mod compiled {
         };
     }
     compiled!(
-        alltypes, bytes, docs, enums, hygiene, int64s, keywords, nested, returns, sections
+        alltypes, bytes, docs, enums, hygiene, int64s, keywords, nested, returns, sections, unicode
     );
 }
 

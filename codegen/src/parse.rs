@@ -24,6 +24,13 @@ impl std::error::Error for ParseError {}
 /// an object has a key twice, the last one wins. The tools always write `Name`,
 /// `Typewords`, ... once, so such documents take a second, slower path.
 pub fn parse(json: &str) -> Result<Section, ParseError> {
+    // Go's decoder refuses a byte-order mark (`invalid character 'ï' looking for
+    // beginning of value`); so do we, saying what it is.
+    if json.starts_with('\u{FEFF}') {
+        return Err(ParseError(
+            "parsing sherpadoc JSON: the file starts with a UTF-8 byte-order mark (U+FEFF), which JSON does not allow; save it without one".into(),
+        ));
+    }
     // serde would also read a JSON array as a struct (fields by position); Go does not.
     if json.trim_start().starts_with('[') {
         return Err(ParseError(
@@ -34,13 +41,11 @@ pub fn parse(json: &str) -> Result<Section, ParseError> {
         Ok(NeedsCanonicalKeys(true)) => {
             let tree: Tree = serde_json::from_str(json)
                 .map_err(|e| ParseError(format!("parsing sherpadoc JSON: {e}")))?;
-            serde_json::from_value(tree.into_value())
-                .map_err(|e| ParseError(format!("parsing sherpadoc JSON: {e}")))?
+            serde_json::from_value(tree.into_value()).map_err(json_error)?
         }
         // Documents written by the tools, and invalid JSON: read directly, so errors
         // carry a line and column.
-        _ => serde_json::from_str(json)
-            .map_err(|e| ParseError(format!("parsing sherpadoc JSON: {e}")))?,
+        _ => serde_json::from_str(json).map_err(json_error)?,
     };
     if section.sherpadoc_version != 1 {
         return Err(ParseError(format!(
@@ -49,6 +54,23 @@ pub fn parse(json: &str) -> Result<Section, ParseError> {
         )));
     }
     Ok(section)
+}
+
+/// serde's error in our words where they are obscure: an integer too large for an int
+/// enum value is read by serde_json as a float (`invalid type: floating point
+/// 1.18e+21, expected i64`).
+fn json_error(e: serde_json::Error) -> ParseError {
+    let text = e.to_string();
+    if text.starts_with("invalid type: floating point") && text.contains("expected i64") {
+        let at = match (e.line(), e.column()) {
+            (0, _) => String::new(),
+            (line, column) => format!(" at line {line} column {column}"),
+        };
+        return ParseError(format!(
+            "parsing sherpadoc JSON: number out of range for int64 (or not an integer){at}"
+        ));
+    }
+    ParseError(format!("parsing sherpadoc JSON: {text}"))
 }
 
 /// Every key of every sherpadoc object, as the Go field names spell them.

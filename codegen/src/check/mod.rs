@@ -16,12 +16,13 @@
 //! identifier syntax, duplicate field names, empty or duplicate enum values, integer
 //! ranges.
 //!
-//! Three more rules follow, which Go does not have but which no generator can do
-//! without, whatever the language: a type nests `nullable`/`[]`/`{}` at most
+//! More rules follow, which Go does not have but which no generator can do without,
+//! whatever the language: a type nests `nullable`/`[]`/`{}` at most
 //! [`MAX_TYPE_DEPTH`](crate::ir::MAX_TYPE_DEPTH) levels deep (rule 16), a typeword names a type and not an enum
-//! value (rule 17; Go accepts value names there), and a struct does not contain itself
-//! without a `nullable` in between (rule 18: no finite value has that type), and
-//! sections nest at most [`MAX_SECTION_DEPTH`] deep (rule 19, checked first of these).
+//! value (rule 17; Go accepts value names there), a struct does not contain itself
+//! without a `nullable` in between (rule 18: no finite value has that type), sections
+//! nest at most [`MAX_SECTION_DEPTH`] deep (rule 19, checked first of these), and no
+//! name hides characters that change how text reads (rule 20, checked last).
 //! They are applied while the model ([`crate::ir`]) is built, so a document that passes
 //! has a model. Problems that only matter for one output language (keywords, names that
 //! collide after case conversion) are each emitter's naming pass's business.
@@ -32,8 +33,8 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use crate::docpath::{SectionTree, go_quote};
-use crate::ir::{Api, Basic};
+use crate::docpath::{SectionTree, go_quote, segment};
+use crate::ir::{Api, Basic, TypeKind};
 
 mod model;
 use crate::parse::Section;
@@ -59,7 +60,8 @@ impl std::error::Error for CheckError {}
 
 /// Checks `doc` against every rule, in order, and returns its model, or the first
 /// violation: the Go checker's rules 1–15 in Go's order ([`check_go`]), then rule 19
-/// (section depth), then rules 16–18 while the model is built.
+/// (section depth), then rules 16–18 while the model is built, then rule 20 (no hidden
+/// characters in names).
 pub fn check(doc: &Section) -> Result<Api, CheckError> {
     check_go(doc)?;
     check_section_depth(doc)?;
@@ -77,7 +79,72 @@ pub fn check(doc: &Section) -> Result<Api, CheckError> {
             ),
         });
     }
+    check_hidden_characters(&api)?;
     Ok(api)
+}
+
+/// Characters a name must not contain (rule 20): bidirectional controls, which make
+/// source text read differently from what compilers see (Rust refuses them in
+/// literals), and characters that show as nothing (zero-width spaces and joiners, the
+/// byte-order mark, the soft hyphen), which make two different names look the same.
+fn hidden_character(c: char) -> Option<&'static str> {
+    match c {
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}' => Some("a bidirectional control character"),
+        '\u{200B}'..='\u{200D}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FEFF}'
+        | '\u{00AD}'
+        | '\u{180E}' => Some("an invisible character"),
+        _ => None,
+    }
+}
+
+/// Rule 20: no type, field, enum value, function, parameter or return name contains a
+/// [`hidden_character`].
+fn check_hidden_characters(api: &Api) -> Result<(), CheckError> {
+    let check = |path: &dyn Fn() -> String, name: &str| match name
+        .chars()
+        .find_map(|c| hidden_character(c).map(|what| (c, what)))
+    {
+        None => Ok(()),
+        Some((c, what)) => Err(CheckError {
+            path: path(),
+            message: format!(
+                "name {} contains U+{:04X}, {what}",
+                go_quote(name),
+                u32::from(c)
+            ),
+        }),
+    };
+    for t in &api.types {
+        check(&|| t.path.clone(), &t.name)?;
+        match &t.kind {
+            TypeKind::Struct(st) => {
+                for (j, f) in st.fields.iter().enumerate() {
+                    check(&|| segment(&t.path, "Fields", j, &f.name), &f.name)?;
+                }
+            }
+            TypeKind::Enum(e) => {
+                for (j, v) in e.listed().iter().enumerate() {
+                    check(&|| segment(&t.path, "Values", j, &v.name), &v.name)?;
+                }
+            }
+        }
+    }
+    for f in &api.functions {
+        check(&|| f.path.clone(), &f.name)?;
+        for (j, p) in f.params.iter().enumerate() {
+            check(&|| segment(&f.path, "Params", j, &p.name), &p.name)?;
+        }
+        for (j, r) in f.returns.iter().enumerate() {
+            check(&|| segment(&f.path, "Returns", j, &r.name), &r.name)?;
+        }
+    }
+    Ok(())
 }
 
 /// How deeply sections may nest: more than any JSON document [`crate::parse`] reads

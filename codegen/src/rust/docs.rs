@@ -3,14 +3,16 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::rust::literals::raw_string;
+use crate::rust::literals::{raw_string, visible_controls};
 
 /// `#[doc = " line"]` attributes for schema docs; see [`doc_lines`].
 ///
 /// The lines are raw string literals: prettyplease prints them as `///` comments either
 /// way, and raw strings are cheaper for syn to read back.
 pub(crate) fn doc_attrs(docs: &str) -> TokenStream {
-    let lines = doc_lines(docs).into_iter().map(|line| raw_string(&line));
+    let lines = doc_lines(&visible_controls(docs))
+        .into_iter()
+        .map(|line| raw_string(&line));
     quote!(#(#[doc = #lines])*)
 }
 

@@ -24,11 +24,38 @@ impl ToTokens for Moved {
     }
 }
 
+/// Whether `c` changes the direction of the text around it. rustc refuses these in
+/// literals and comments (they make source read differently from what it means), so
+/// generated code writes them as escapes.
+pub(crate) fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// `s` with every direction control written as the text `\u{…}`, for doc comments,
+/// where an escape cannot be interpreted.
+pub(crate) fn visible_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_direction_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_direction_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A raw string literal (`r#"..."#`) for `s`: text such as the JSON document reads as
 /// it is, and neither writing nor parsing it goes through escapes character by
-/// character.
-/// Falls back to an ordinary literal for text a raw string cannot hold (a lone CR).
+/// character. Text a raw string cannot hold gets an ordinary, escaped literal: a
+/// direction control (which must be an escape) or a lone CR.
 pub(crate) fn raw_string(s: &str) -> Literal {
+    if s.chars().any(is_direction_control) {
+        return escaped_string(s);
+    }
     // One more `#` than the longest run of them after a `"` in the text.
     let mut hashes = 0;
     for (i, _) in s.match_indices('"') {
@@ -39,6 +66,25 @@ pub(crate) fn raw_string(s: &str) -> Literal {
     format!("r{fence}\"{s}\"{fence}")
         .parse()
         .unwrap_or_else(|_| Literal::string(s))
+}
+
+/// A normal string literal with every non-ASCII character escaped.
+fn escaped_string(s: &str) -> Literal {
+    let mut out = String::with_capacity(s.len() + 16);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+            c => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+        }
+    }
+    out.push('"');
+    out.parse().unwrap_or_else(|_| Literal::string(s))
 }
 
 /// An `i64` literal that is valid in expressions and patterns, `i64::MIN` included.

@@ -192,7 +192,7 @@ fn rust_type(ty: &TypeRef, rust: &RustNames, module: &str) -> String {
 /// Writes schema docs as `///` lines at method indentation, converted to rustdoc the way
 /// the generated trait's docs are (so pasted stubs do not grow doctests or broken links).
 fn push_docs(out: &mut String, docs: &str) {
-    for line in doc_lines(docs) {
+    for line in doc_lines(&crate::rust::literals::visible_controls(docs)) {
         let _ = writeln!(out, "    ///{}", line.trim_end());
     }
 }
