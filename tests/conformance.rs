@@ -733,6 +733,15 @@ async fn item32_timestamp_params() {
             .await
             .assert_json(200, &format!("{{\"result\":\"{input}\"}}\n"));
     }
+    // Go also accepts a comma before the fraction and a zone offset of 60 minutes.
+    for (input, output) in [
+        ("2024-01-02T03:04:05,123Z", "2024-01-02T03:04:05.123Z"),
+        ("2024-01-02T03:04:05+01:60", "2024-01-02T03:04:05+02:00"),
+    ] {
+        post("timeIn", &format!("{{\"params\":[\"{input}\"]}}"))
+            .await
+            .assert_json(200, &format!("{{\"result\":\"{output}\"}}\n"));
+    }
     let pre = "function \"timeIn\": parsing parameters: ";
     for (input, msg) in [
         (
@@ -1156,6 +1165,30 @@ async fn item54_int64s_params() {
     post("uint64sEcho", r#"{"params":["18446744073709551615"]}"#)
         .await
         .assert_json(200, "{\"result\":\"18446744073709551615\"}\n");
+    // As Go: escapes inside the string are decoded first; uint64s take a `+` and `-0`.
+    for (function, arg, out) in [
+        ("int64sEcho", r#""\u0031\u0032""#, r#""12""#),
+        ("int64sEcho", r#""-\u0031""#, r#""-1""#),
+        ("uint64sEcho", r#""\u0031""#, r#""1""#),
+        ("uint64sEcho", r#""+1""#, r#""1""#),
+        ("uint64sEcho", r#""-0""#, r#""0""#),
+        ("uint64sEcho", "-0", r#""0""#),
+    ] {
+        post(function, &format!("{{\"params\":[{arg}]}}"))
+            .await
+            .assert_json(200, &format!("{{\"result\":{out}}}\n"));
+    }
+    // Other negative uint64s are refused (Go wraps them around: docs/protocol.md).
+    post("uint64sEcho", r#"{"params":["-1"]}"#).await.assert_error(
+        "sherpa:badParams",
+        r#"function "uint64sEcho": parsing parameters: strconv.ParseUint: parsing "-1": invalid syntax"#,
+    );
+    post("uint64sEcho", r#"{"params":["+18446744073709551616"]}"#)
+        .await
+        .assert_error(
+            "sherpa:badParams",
+            r#"function "uint64sEcho": parsing parameters: strconv.ParseUint: parsing "+18446744073709551616": value out of range"#,
+        );
 }
 
 // Beyond the checklist: what we add to Go's behaviour.

@@ -299,15 +299,16 @@ impl Decoder {
                 if is_null {
                     return Ok(());
                 }
-                // Go's sherpa.Int64s strips one pair of quotes from the raw text.
-                let mut raw = node.raw;
-                if raw.len() >= 2 && raw[0] == b'"' && raw[raw.len() - 1] == b'"' {
-                    raw = &raw[1..raw.len() - 1];
-                }
+                // A string is read as Go reads it, escapes decoded (`"\u0031"` is 1); a
+                // number from its literal text.
+                let text: &[u8] = match &node.value {
+                    Value::String(s) => s.as_bytes(),
+                    _ => node.raw,
+                };
                 *target = Some(if matches!(ty, Type::Int64s) {
-                    J::Number(go_parse_int(raw)?.into())
+                    J::Number(go_parse_int(text)?.into())
                 } else {
-                    J::Number(go_parse_uint(raw)?.into())
+                    J::Number(uint64s(text)?.into())
                 });
             }
             Type::List(elem) => self.list(target, node, ty, elem)?,
@@ -464,5 +465,22 @@ impl Decoder {
             },
             _ => self.type_error(node.kind(), ty),
         }
+    }
+}
+
+/// A `uint64s` value: decimal digits, as Go's `sherpa.Uint64s` reads them (with a
+/// signed parser) also after a `+`, and `-0`; other negative values are refused (Go
+/// would wrap them around). Errors quote the whole text, as Go's do.
+fn uint64s(text: &[u8]) -> Result<u64, String> {
+    let whole = |e: String, part: &[u8]| {
+        e.replace(
+            &crate::gojson::quote_bytes(part),
+            &crate::gojson::quote_bytes(text),
+        )
+    };
+    match text.first() {
+        Some(b'+') if text.len() > 1 => go_parse_uint(&text[1..]).map_err(|e| whole(e, &text[1..])),
+        Some(b'-') if text.len() > 1 && text[1..].iter().all(|&b| b == b'0') => Ok(0),
+        _ => go_parse_uint(text),
     }
 }

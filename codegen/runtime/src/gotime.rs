@@ -33,14 +33,42 @@ fn days_in(month: u32, year: i64) -> u32 {
     }
 }
 
-/// Parses strict RFC 3339 as Go's fast path (`parseRFC3339`) does: upper-case `T`,
+/// Parses RFC 3339 as Go's JSON decoding of `time.Time` does: upper-case `T`,
 /// two-digit fields, optional `.` fraction of any length (truncated to nanoseconds),
-/// and `Z` or `±hh:mm`. Errors carry Go's `time.ParseError` message.
+/// and `Z` or `±hh:mm`; also what Go accepts beyond that ([`parse_lenient`]). Errors
+/// carry Go's `time.ParseError` message.
 pub(crate) fn parse(s: &[u8]) -> Result<Parts, String> {
-    match parse_fast(s) {
+    match parse_fast(s).or_else(|| parse_lenient(s)) {
         Some(p) => Ok(p),
         None => Err(parse_error(s)),
     }
+}
+
+/// What Go's `time.Time` JSON decoding accepts beyond the strict form (measured
+/// against Go): a comma before the fraction (`05,123Z` is `05.123Z`), and a zone
+/// offset of 60 minutes (`+01:60` is `+02:00`, the wall clock as written).
+fn parse_lenient(s: &[u8]) -> Option<Parts> {
+    let mut v = s.to_vec();
+    let mut changed = false;
+    if v.len() > 20 && v[19] == b',' && v[20].is_ascii_digit() {
+        v[19] = b'.';
+        changed = true;
+    }
+    let n = v.len();
+    let mut extra_minutes = 0;
+    if n >= 25 && (v[n - 6] == b'+' || v[n - 6] == b'-') && v[n - 3] == b':' && v[n - 2..] == *b"60"
+    {
+        v[n - 2] = b'0';
+        v[n - 1] = b'0';
+        extra_minutes = if v[n - 6] == b'-' { -60 } else { 60 };
+        changed = true;
+    }
+    if !changed {
+        return None;
+    }
+    let mut p = parse_fast(&v)?;
+    p.offset += extra_minutes * 60;
+    Some(p)
 }
 
 fn parse_fast(s: &[u8]) -> Option<Parts> {
@@ -429,10 +457,14 @@ mod tests {
             err("2024-01-02T3:04:05Z"),
             r#"parsing time "2024-01-02T3:04:05Z" as "2006-01-02T15:04:05Z07:00": cannot parse "3" as "15""#
         );
-        assert_eq!(
-            err("2024-01-02T03:04:05,5Z"),
-            r#"parsing time "2024-01-02T03:04:05,5Z" as "2006-01-02T15:04:05Z07:00": cannot parse "," as ".""#
-        );
+        // Accepted, as Go's JSON decoding accepts them: a comma before the fraction,
+        // a zone offset of 60 minutes.
+        let p = parse(b"2024-01-02T03:04:05,5Z").unwrap();
+        assert_eq!((p.sec, p.nsec, p.offset), (5, 500_000_000, 0));
+        let p = parse(b"2024-01-02T03:04:05+01:60").unwrap();
+        assert_eq!((p.hour, p.offset), (3, 7200));
+        let p = parse(b"2024-01-02T03:04:05,25-00:60").unwrap();
+        assert_eq!((p.nsec, p.offset), (250_000_000, -3600));
         assert_eq!(
             err("2024-01-02T03:04:05+24:00"),
             r#"parsing time "2024-01-02T03:04:05+24:00": timezone hour out of range"#
