@@ -147,7 +147,7 @@ fn is_session_key(key: &str) -> bool {
 }
 
 /// Admin sessions: kept in memory for speed, written through to the `sessions` tree so a
-/// restart logs no one out. Both are keyed by [`session_key`], never by the token.
+/// restart logs no one out. Both are keyed by the SHA-256 of the token, never by the token.
 pub struct Sessions {
     map: Mutex<HashMap<String, Session>>,
 }
