@@ -1277,3 +1277,45 @@ async fn request_bodies_are_not_decompressed() {
         "{\"result\":null,\"error\":{\"code\":\"sherpa:badRequest\",\"message\":\"function \\\"echo\\\": invalid JSON request body: invalid character '\\\\x1f' looking for beginning of value\"}}\n"
     );
 }
+
+/// Invalid UTF-8 inside a JSON string: one U+FFFD per bad byte, as Go's decoder, in
+/// values and in the unknown-field message.
+#[tokio::test]
+async fn invalid_utf8_is_one_replacement_per_byte() {
+    let send = |body: Vec<u8>| async move {
+        reqwest::Client::new()
+            .post(format!("{}/test/echo", server()))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    let mut body = br#"{"params":[""#.to_vec();
+    body.extend_from_slice(b"a\xf0\x9f\x98b\xffc");
+    body.extend_from_slice(br#""]}"#);
+    assert_eq!(
+        send(body).await,
+        "{\"result\":\"a\u{fffd}\u{fffd}\u{fffd}b\u{fffd}c\"}\n"
+    );
+    let mut person = br#"{"params":[{"N"#.to_vec();
+    person.extend_from_slice(b"\xe0\x80");
+    person.extend_from_slice(br#"":1}]}"#);
+    let answer = reqwest::Client::new()
+        .post(format!("{}/test/personEcho", server()))
+        .header("content-type", "application/json")
+        .body(person)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        answer.contains("json: unknown field \\\"N\u{fffd}\u{fffd}\\\""),
+        "{answer}"
+    );
+}

@@ -258,7 +258,7 @@ impl<'a> Parser<'a> {
         if simple {
             return Ok(match std::str::from_utf8(body) {
                 Ok(v) => Cow::Borrowed(v),
-                Err(_) => Cow::Owned(String::from_utf8_lossy(body).into_owned()),
+                Err(_) => Cow::Owned(go_lossy(body)),
             });
         }
         Ok(Cow::Owned(unescape(body)))
@@ -356,7 +356,7 @@ fn unescape(body: &[u8]) -> String {
                 .iter()
                 .position(|&b| b == b'\\')
                 .map_or(body.len(), |p| i + p);
-            out.push_str(&String::from_utf8_lossy(&body[i..end]));
+            out.push_str(&go_lossy(&body[i..end]));
             i = end;
             continue;
         }
@@ -398,6 +398,32 @@ fn unescape(body: &[u8]) -> String {
     out
 }
 
+/// `bytes` as text the way Go decodes invalid UTF-8: one U+FFFD for every byte that
+/// does not start a valid sequence (`\xf0\x9f\x98`, a cut-off emoji, is three), where
+/// Rust's `from_utf8_lossy` writes one per maximal bad sequence.
+pub(crate) fn go_lossy(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 8);
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                out.push_str(valid);
+                return out;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                // The prefix up to valid_up_to is valid UTF-8 by definition.
+                out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                let bad = e.error_len().unwrap_or(after.len());
+                for _ in 0..bad {
+                    out.push('\u{fffd}');
+                }
+                rest = &after[bad..];
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,6 +456,11 @@ mod tests {
     fn replacement_characters() {
         let n = parse_first(b"\"a\xffb\"").unwrap();
         assert_eq!(n.value, Value::String("a\u{fffd}b".into()));
+        // One per bad byte, as Go: a cut-off four-byte sequence is three.
+        let n = parse_first(b"\"\xf0\x9f\x98\"").unwrap();
+        assert_eq!(n.value, Value::String("\u{fffd}\u{fffd}\u{fffd}".into()));
+        let n = parse_first(b"\"x\\n\xe0\x80y\"").unwrap();
+        assert_eq!(n.value, Value::String("x\n\u{fffd}\u{fffd}y".into()));
         let n = parse_first(br#""\ud800x\udc00\ud800\u0041""#).unwrap();
         assert_eq!(n.value, Value::String("\u{fffd}x\u{fffd}\u{fffd}A".into()));
     }
