@@ -1319,3 +1319,16 @@ async fn invalid_utf8_is_one_replacement_per_byte() {
         "{answer}"
     );
 }
+
+/// A bad percent-escape in the path is refused as Go's HTTP server refuses it, before
+/// the handler: 400 `400 Bad Request`.
+#[tokio::test]
+async fn bad_percent_escapes_are_400() {
+    let r = post("echo%zz", r#"{"params":["x"]}"#).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body, "400 Bad Request");
+    // A good escape names the function as usual.
+    post("ech%6F", r#"{"params":["x"]}"#)
+        .await
+        .assert_json(200, "{\"result\":\"x\"}\n");
+}

@@ -310,6 +310,10 @@ async fn route(req: HttpRequest, payload: web::Payload, srv: &Server) -> HttpRes
             "421 - misdirected request: this host name is not accepted (see AcceptedHosts)",
         );
     }
+    // mox's Go HTTP server refuses a bad percent-escape before any handler.
+    if sherpa_admin::runtime::http::has_bad_escape(req.uri().path()) {
+        return actix::bad_url();
+    }
     let path = clean_path(req.path());
     if path == "/admin" {
         return HttpResponse::SeeOther()

@@ -592,3 +592,18 @@ async fn concurrent_logins_hash_a_few_at_a_time() {
         "{most} hashes ran at once"
     );
 }
+
+/// A bad percent-escape is refused as mox's Go HTTP server refuses it.
+#[tokio::test]
+async fn bad_percent_escapes_are_400() {
+    let s = TestServer::start();
+    let r = reqwest::Client::new()
+        .post(s.url("/admin/api/Domains%zz"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.text().await.unwrap(), "400 Bad Request");
+}

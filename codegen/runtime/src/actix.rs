@@ -133,6 +133,9 @@ impl<D: Dispatch> Sherpa<D> {
     pub async fn serve(&self, req: HttpRequest, payload: web::Payload) -> HttpResponse {
         let inner = &*self.inner;
         let path = req.uri().path();
+        if crate::http::has_bad_escape(path) {
+            return bad_url();
+        }
         let Some(rest) = path.strip_prefix(inner.path.as_str()) else {
             if path == inner.path.trim_end_matches('/') {
                 return redirect(&req, &inner.path);
@@ -500,6 +503,14 @@ fn base_url(req: &HttpRequest, path: &str) -> String {
         .unwrap_or_default();
     let scheme = get("x-forwarded-proto").unwrap_or_else(|| "http".to_string());
     format!("{scheme}://{host}{path}")
+}
+
+/// Go's HTTP server's answer to a URL it cannot parse (a bad percent-escape).
+pub fn bad_url() -> HttpResponse {
+    HttpResponse::BadRequest()
+        .insert_header((header::CONTENT_TYPE, "text/plain; charset=utf-8"))
+        .insert_header((header::CONNECTION, "close"))
+        .body(crate::http::BAD_REQUEST_BODY)
 }
 
 fn html_escape(s: &str) -> String {

@@ -48,6 +48,22 @@ fn hexval(c: u8) -> Option<u8> {
 
 /// Decodes `%XX` escapes in a path (Go serves the decoded path); malformed escapes are
 /// kept as they are.
+/// Whether a request path has a `%` that does not start a two-hex-digit escape. Go's
+/// HTTP server refuses such a URL before any handler sees it; [`BAD_REQUEST_BODY`] is its
+/// answer.
+pub fn has_bad_escape(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b'%'
+            && !(b.get(i + 1).is_some_and(|h| hexval(*h).is_some())
+                && b.get(i + 2).is_some_and(|l| hexval(*l).is_some()))
+    })
+}
+
+/// The body of Go's HTTP server's answer to a request it cannot parse (status 400,
+/// `text/plain; charset=utf-8`, connection closed).
+pub const BAD_REQUEST_BODY: &str = "400 Bad Request";
+
 pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
@@ -289,6 +305,16 @@ fn consume_media_param(v: &str) -> Option<(String, String, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bad_escapes() {
+        for bad in ["/api/Echo%zz", "/api/%", "/api/x%4", "/%g0"] {
+            assert!(has_bad_escape(bad), "{bad}");
+        }
+        for ok in ["/api/Echo", "/api/a%20b", "/api/%4A%4a"] {
+            assert!(!has_bad_escape(ok), "{ok}");
+        }
+    }
 
     #[test]
     fn content_types_like_go() {
