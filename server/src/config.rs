@@ -36,7 +36,7 @@
 //! [Limits]
 //! BodyTimeout = "10s"
 //! RequestDeadline = "2m"
-//! MaxRequestsPerAddress = 32
+//! MaxRequestsPerAddress = 64
 //! MaxRequests = 512
 //! # Resolver used by the DNS functions (not needed by this server's other functions).
 //! [DNS]
@@ -178,7 +178,7 @@ impl Default for Limits {
         Limits {
             body_timeout: "10s".to_string(),
             request_deadline: "2m".to_string(),
-            max_requests_per_address: 32,
+            max_requests_per_address: 64,
             max_requests: 512,
         }
     }
