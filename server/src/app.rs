@@ -79,7 +79,16 @@ fn clean_orphans(store: &Store, d: &Dynamic) -> Result<(), StoreError> {
 impl App {
     /// Opens the store in `data_dir` and loads the configuration and sessions.
     pub fn open(data_dir: &Path, static_config: LoadedConfig) -> Result<App, String> {
-        let store = Store::open(data_dir).map_err(|e| e.to_string())?;
+        App::open_with(data_dir, static_config, Default::default())
+    }
+
+    /// [`App::open`] with options for opening the store (e.g. accepting a loss).
+    pub fn open_with(
+        data_dir: &Path,
+        static_config: LoadedConfig,
+        store_options: crate::store::OpenOptions,
+    ) -> Result<App, String> {
+        let store = Store::open_with(data_dir, store_options).map_err(|e| e.to_string())?;
         crate::reports::repair_indexes_logged(&store).map_err(|e| e.to_string())?;
         let dynamic = load_dynamic(&store).map_err(|e| e.to_string())?;
         clean_orphans(&store, &dynamic).map_err(|e| e.to_string())?;

@@ -25,6 +25,10 @@ pub struct Cli {
     /// Static configuration file (TOML); built-in defaults when absent.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Open a store that lost acknowledged writes (a damaged file) as it is, instead of
+    /// refusing it; the store records that this happened.
+    #[arg(long, global = true)]
+    pub accept_loss: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -141,9 +145,15 @@ fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, String> {
 }
 
 fn open_store(cli: &Cli) -> Result<Store, String> {
-    let store = Store::open(&cli.data).map_err(|e| e.to_string())?;
+    let store = Store::open_with(&cli.data, store_options(cli)).map_err(|e| e.to_string())?;
     crate::reports::repair_indexes_logged(&store).map_err(|e| e.to_string())?;
     Ok(store)
+}
+
+fn store_options(cli: &Cli) -> crate::store::OpenOptions {
+    crate::store::OpenOptions {
+        accept_loss: cli.accept_loss,
+    }
 }
 
 fn flush(store: &Store) -> Result<(), String> {
@@ -358,7 +368,7 @@ fn serve(cli: &Cli, listen: Option<String>) -> Result<(), String> {
         m
     });
     let listen = listen.unwrap_or_else(|| config.config.listen.clone());
-    let app = App::open(&cli.data, config)?;
+    let app = App::open_with(&cli.data, config, store_options(cli))?;
     if let Some(pw) = ensure_admin_password(&app.store, &cli.data)? {
         println!(
             "generated admin password: {pw}\n(stored Argon2id-hashed; the password is also in {}, mode 0600)",

@@ -107,6 +107,16 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+pub mod generation;
+
+/// How to open a store.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Open a store that lost acknowledged writes anyway (recording that it did),
+    /// instead of refusing it.
+    pub accept_loss: bool,
+}
+
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
         StoreError::Sled(e.to_string())
@@ -317,13 +327,24 @@ pub struct Store {
     tickets: std::sync::atomic::AtomicU64,
     flushed: std::sync::atomic::AtomicU64,
     flush_lock: tokio::sync::Mutex<()>,
+    /// The data directory, where [`generation::FILE`] lives.
+    dir: std::path::PathBuf,
+    /// The generation of the last flush (see [`generation`]).
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `dir` and checks the schema version.
-    /// The directory and everything in it are made private to the server's user first
-    /// (see [`crate::private`]), with a warning when something was wider.
+    /// Opens (creating if needed) the store in `dir`; see [`Store::open_with`].
     pub fn open(dir: &Path) -> Result<Store> {
+        Store::open_with(dir, OpenOptions::default())
+    }
+
+    /// Opens (creating if needed) the store in `dir`, checks the schema version, and
+    /// refuses a store that lost acknowledged writes (see [`generation`]) unless
+    /// `opts.accept_loss`. The directory and everything in it are made private to the
+    /// server's user first (see [`crate::private`]), with a warning when something was
+    /// wider.
+    pub fn open_with(dir: &Path, opts: OpenOptions) -> Result<Store> {
         let narrowed = crate::private::secure_dir(dir)
             .map_err(|e| StoreError::Sled(format!("securing {}: {e}", dir.display())))?;
         if narrowed != crate::private::Narrowed::default() {
@@ -343,7 +364,14 @@ impl Store {
             // sled's default page cache is 1 GiB; the admin server's working set is small.
             .cache_capacity(64 << 20)
             .open()
-            .map_err(|e| StoreError::Sled(format!("opening store in {}: {e}", dir.display())))?;
+            .map_err(|e| {
+                StoreError::Sled(format!(
+                    "the store in {} cannot be read: it is damaged, or not a store of this server \
+                     (restore it from a backup with `import-store` into an empty data directory); \
+                     the store library said: {e}",
+                    dir.display()
+                ))
+            })?;
         let t = |name: &str| db.open_tree(name);
         let store = Store {
             meta: t("meta")?,
@@ -371,9 +399,12 @@ impl Store {
             tickets: std::sync::atomic::AtomicU64::new(0),
             flushed: std::sync::atomic::AtomicU64::new(0),
             flush_lock: tokio::sync::Mutex::new(()),
+            dir: dir.to_path_buf(),
+            generation: std::sync::atomic::AtomicU64::new(0),
             db,
         };
         store.check_schema()?;
+        store.check_generation(opts)?;
         for r in store.repair()? {
             tracing::warn!(target: "server::store", "repair at open: {r}");
         }
@@ -384,6 +415,53 @@ impl Store {
             .queue_count
             .store(store.queue.len() as i64, Ordering::SeqCst);
         Ok(store)
+    }
+
+    /// Compares the store's generation with the one recorded next to it (see
+    /// [`generation`]): a store behind its record lost acknowledged writes.
+    fn check_generation(&self, opts: OpenOptions) -> Result<()> {
+        let stored = match self.meta.get("generation")? {
+            None => 0,
+            Some(v) => {
+                u64::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+                    tree: "meta",
+                    key: "\"generation\"".to_string(),
+                    error: "not an 8-byte generation".to_string(),
+                })?)
+            }
+        };
+        let recorded = generation::read(&self.dir).map_err(StoreError::Sled)?;
+        self.generation.store(stored, Ordering::SeqCst);
+        let Some(recorded) = recorded.filter(|&r| r > stored) else {
+            return Ok(());
+        };
+        if !opts.accept_loss {
+            return Err(StoreError::Sled(format!(
+                "the store in {dir} lost acknowledged writes: it holds them up to flush {stored}, \
+                 but flush {recorded} was acknowledged ({dir}/{file}). Restore it from a backup \
+                 (`import-store` into an empty data directory), or start with --accept-loss to \
+                 open it as it is (this is recorded in the store)",
+                dir = self.dir.display(),
+                file = generation::FILE,
+            )));
+        }
+        tracing::warn!(
+            target: "server::store",
+            stored,
+            recorded,
+            "opening a store that lost acknowledged writes (--accept-loss)"
+        );
+        let note = format!("{} flush {stored} of {recorded}", crate::auth::now_ms());
+        self.meta.insert(
+            format!("accepted_loss_{}", crate::auth::now_ms()),
+            note.as_bytes(),
+        )?;
+        // The store goes on from the recorded generation, durably at once, so that the
+        // next open does not refuse it again.
+        self.meta.insert("generation", &recorded.to_be_bytes())?;
+        self.db.flush()?;
+        self.generation.store(recorded, Ordering::SeqCst);
+        Ok(())
     }
 
     fn check_schema(&self) -> Result<()> {
@@ -420,10 +498,24 @@ impl Store {
             return Ok(());
         }
         let covered = self.tickets.load(SeqCst);
+        // The next generation goes into the store with this flush, and next to it once
+        // the flush is done (see `generation`); the flush lock orders them.
+        let next = self.generation.load(SeqCst) + 1;
+        self.meta.insert("generation", &next.to_be_bytes())?;
         let db = self.db.clone();
-        tokio::task::spawn_blocking(move || db.flush())
-            .await
-            .map_err(|e| StoreError::Sled(format!("flush task: {e}")))??;
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || {
+            db.flush()?;
+            generation::write(&dir, next).map_err(|e| {
+                StoreError::Sled(format!(
+                    "recording the store's generation in {}: {e}",
+                    dir.display()
+                ))
+            })
+        })
+        .await
+        .map_err(|e| StoreError::Sled(format!("flush task: {e}")))??;
+        self.generation.store(next, SeqCst);
         self.flushed.fetch_max(covered, SeqCst);
         Ok(())
     }

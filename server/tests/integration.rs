@@ -9,6 +9,7 @@ mod common;
 mod dns_support;
 
 mod auth;
+mod damage;
 mod dns_checkdomain;
 mod dns_lookups;
 mod dns_parsers;
