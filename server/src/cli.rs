@@ -379,8 +379,22 @@ fn serve(cli: &Cli, listen: Option<String>) -> Result<(), String> {
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2);
+    let backups = app.static_config.config.backups.clone();
+    let backup_interval = backups.interval()?;
     actix_web::rt::System::new().block_on(async move {
         app.flush().await.map_err(|e| e.message.clone())?;
+        if backups.keep > 0 {
+            let app = app.clone();
+            actix_web::rt::spawn(async move {
+                let mut every = tokio::time::interval(backup_interval);
+                // The first tick is immediate: the first backup is one interval after start.
+                every.tick().await;
+                loop {
+                    every.tick().await;
+                    backup(&app, backups.keep).await;
+                }
+            });
+        }
         let (running, server) = crate::http::start(app.clone(), &listen, workers)
             .map_err(|e| format!("listening on {listen}: {e}"))?;
         tracing::info!(target: "server::http", addr = %running.addr, "admin server listening, API at /admin/api/");
@@ -393,9 +407,28 @@ fn serve(cli: &Cli, listen: Option<String>) -> Result<(), String> {
         });
         server.await.map_err(|e| e.to_string())?;
         app.flush().await.map_err(|e| e.message.clone())?;
+        if backups.keep > 0 {
+            backup(&app, backups.keep).await;
+        }
         tracing::info!(target: "server::http", "store flushed, exiting");
         Ok::<(), String>(())
     })
+}
+
+/// Writes a backup of the running server's store (off the request threads), logging
+/// the outcome: a failed backup is reported, and the server goes on.
+async fn backup(app: &Arc<App>, keep: usize) {
+    let app = app.clone();
+    let done =
+        tokio::task::spawn_blocking(move || crate::backups::write(&app.store, &app.data_dir, keep))
+            .await;
+    match done {
+        Ok(Ok(path)) => {
+            tracing::info!(target: "server::store", path = %path.display(), "backup written")
+        }
+        Ok(Err(e)) => tracing::error!(target: "server::store", "backup failed: {e}"),
+        Err(e) => tracing::error!(target: "server::store", "backup failed: {e}"),
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -38,6 +38,11 @@
 //! RequestDeadline = "2m"
 //! MaxRequestsPerAddress = 64
 //! MaxRequests = 512
+//! # Automatic backups of the store into DATA/backups/ (export format), at this interval
+//! # and at a clean shutdown; the newest Keep are kept (Keep = 0: no backups).
+//! [Backups]
+//! Interval = "24h"
+//! Keep = 7
 //! # Resolver used by the DNS functions (not needed by this server's other functions).
 //! [DNS]
 //! Upstream = ""
@@ -95,6 +100,8 @@ pub struct StaticConfig {
     pub host_tlsrpt: HostTlsrpt,
     #[serde(rename = "Limits")]
     pub limits: Limits,
+    #[serde(rename = "Backups")]
+    pub backups: Backups,
     #[serde(rename = "DNS")]
     pub dns: DnsSettings,
     #[serde(rename = "Transports")]
@@ -121,6 +128,7 @@ impl Default for StaticConfig {
             postmaster: Postmaster::default(),
             host_tlsrpt: HostTlsrpt::default(),
             limits: Limits::default(),
+            backups: Backups::default(),
             dns: DnsSettings::default(),
             transports: BTreeMap::new(),
             listeners,
@@ -181,6 +189,39 @@ impl Default for Limits {
             max_requests_per_address: 64,
             max_requests: 512,
         }
+    }
+}
+
+/// Automatic backups of the store (see `crate::backups`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Backups {
+    /// How often a backup is written while the server runs (a Go duration).
+    #[serde(rename = "Interval")]
+    pub interval: String,
+    /// How many backups are kept; 0 turns backups off.
+    #[serde(rename = "Keep")]
+    pub keep: usize,
+}
+
+impl Default for Backups {
+    fn default() -> Self {
+        Backups {
+            interval: "24h".to_string(),
+            keep: 7,
+        }
+    }
+}
+
+impl Backups {
+    /// The interval, or what is wrong with it.
+    pub fn interval(&self) -> Result<std::time::Duration, String> {
+        let d = checks::duration_or(&self.interval, std::time::Duration::from_secs(86_400))
+            .map_err(|e| format!("Backups.Interval: {e}"))?;
+        if d.is_zero() {
+            return Err("Backups.Interval: must be positive".to_string());
+        }
+        Ok(d)
     }
 }
 
@@ -383,6 +424,7 @@ impl StaticConfig {
         crate::logging::parse_level(&self.log_level)
             .ok_or_else(|| format!("unknown LogLevel {:?}", self.log_level))?;
         self.limits.parsed()?;
+        self.backups.interval()?;
         for (pkg, level) in &self.package_log_levels {
             crate::logging::parse_level(level)
                 .ok_or_else(|| format!("unknown level {level:?} for package {pkg:?}"))?;

@@ -213,3 +213,59 @@ async fn every_damaged_store_is_complete_or_refused() {
     assert!(bad.is_empty(), "{}", outcomes.join("\n"));
     eprintln!("{}", outcomes.join("\n"));
 }
+
+/// Backups: written at the configured interval and at a clean shutdown, the newest
+/// `Keep` kept, each restorable with `import-store` into an empty data directory.
+#[tokio::test]
+async fn backups_are_written_rotated_and_restorable() {
+    use crate::common::{BinServer, Client, PASSWORD, bin, bin_set_password};
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = dir.path().join("server.toml");
+    std::fs::write(
+        &config,
+        "Hostname = \"mail.example.org\"\n[Backups]\nInterval = \"500ms\"\nKeep = 2\n",
+    )
+    .unwrap();
+    bin_set_password(&data, PASSWORD);
+    let s = BinServer::start(&data, Some(&config));
+    let mut c = Client::new(s.addr);
+    c.login(PASSWORD).await;
+    c.ok("DomainAdd", json!(["example.org", "mjl", "mjl"]))
+        .await;
+    let backups = data.join(server::backups::DIR);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while server::backups::list(&backups).unwrap().len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "no periodic backups");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let before = server::backups::list(&backups).unwrap();
+    assert!(s.terminate().success());
+    let after = server::backups::list(&backups).unwrap();
+    assert_eq!(after.len(), 2, "{after:?}");
+    assert!(
+        !before.contains(after.last().unwrap()),
+        "a backup at shutdown"
+    );
+
+    // Restored into an empty data directory, it is the same server.
+    let restored = dir.path().join("restored");
+    let out = std::process::Command::new(bin())
+        .args(["--data", restored.to_str().unwrap(), "import-store"])
+        .arg(after.last().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = BinServer::start(&restored, Some(&config));
+    let mut c = Client::new(s.addr);
+    c.login(PASSWORD).await;
+    assert_eq!(
+        c.ok("Domains", json!([])).await,
+        json!([{"ASCII": "example.org", "Unicode": ""}])
+    );
+}
