@@ -5,7 +5,7 @@
 //! truncated or corrupted file opens "normally" with everything after that point gone.
 //! So every flush first writes a generation number into the store (`meta`,
 //! `generation`), and after the flush the same number into `DATA/store.generation`,
-//! replaced atomically (a temporary file, fsync, rename, fsync of the directory). The
+//! replaced atomically (a temporary file, fsync, rename). The
 //! latest generation record is always at the end of sled's log, so any cut through the
 //! log removes it: at open, a store whose generation is below the file's has lost
 //! acknowledged writes and is refused.
@@ -32,8 +32,11 @@ pub fn read(dir: &Path) -> Result<Option<u64>, String> {
     }
 }
 
-/// Records `generation` in `dir`, durably: after this returns, a crash leaves either
-/// the old record or this one.
+/// Records `generation` in `dir`: a crash at any point leaves either the old record or
+/// this one, never a partial file (the new one is synced before it replaces the old).
+/// The directory is not synced: losing the rename in a crash leaves the older record,
+/// which the store is ahead of, and that is safe; the record can only lag the store,
+/// never lead it.
 pub fn write(dir: &Path, generation: u64) -> io::Result<()> {
     let tmp = dir.join(format!("{FILE}.tmp"));
     {
@@ -41,8 +44,7 @@ pub fn write(dir: &Path, generation: u64) -> io::Result<()> {
         writeln!(f, "{generation}")?;
         f.sync_all()?;
     }
-    fs::rename(&tmp, dir.join(FILE))?;
-    fs::File::open(dir)?.sync_all()
+    fs::rename(&tmp, dir.join(FILE))
 }
 
 #[cfg(test)]
