@@ -315,7 +315,9 @@ async fn route(req: HttpRequest, payload: web::Payload, srv: &Server) -> HttpRes
         return actix::bad_url();
     }
     let path = clean_path(req.path());
-    if path == "/admin" {
+    // The root has nothing of its own: the admin page is what someone typing the
+    // server's address wants.
+    if path == "/admin" || path == "/" {
         return HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/admin/"))
             .finish();

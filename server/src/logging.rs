@@ -47,8 +47,12 @@ static HANDLE: OnceLock<Handle> = OnceLock::new();
 /// Installs the global subscriber (once per process; later calls only return false).
 pub fn init(levels: &BTreeMap<String, String>) -> bool {
     let (layer, handle) = reload::Layer::new(build_targets(levels));
+    // Colours only for a person at a terminal: in a file or a journal the escape codes
+    // are noise.
+    use std::io::IsTerminal;
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(true);
     let ok = tracing_subscriber::registry()
         .with(layer)

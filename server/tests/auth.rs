@@ -219,10 +219,14 @@ async fn methods_paths_and_headers() {
         assert_eq!(r.status(), 405, "{m}");
         assert!(r.headers().get("access-control-allow-origin").is_none());
     }
-    // /admin redirects; /admin/ serves a page without auth; POST there is 405.
-    let r = http.get(s.url("/admin")).send().await.unwrap();
-    assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/admin/");
+    // /admin and / redirect; /admin/ serves a page without auth; POST there is 405.
+    for path in ["/admin", "/"] {
+        let r = http.get(s.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 303, "{path}");
+        assert_eq!(r.headers()["location"], "/admin/", "{path}");
+    }
+    let r = http.get(s.url("/other")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
     let r = http.get(s.url("/admin/")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
