@@ -55,6 +55,25 @@ async fn mx_without_address() {
     assert!(r.mx.records[0].ips.is_empty());
 }
 
+/// An MX whose only address is another loopback address than the listener's is not
+/// ours: the range of an address does not make it ours.
+#[tokio::test]
+async fn mx_on_another_loopback_address_is_not_ours() {
+    let f = Fixture::new("mxloop.test").await;
+    {
+        let mut z = f.zones();
+        z.remove("mxloop.test", RecordType::MX);
+        z.mx("mxloop.test", 10, "other.mxloop.test.");
+        z.a("other.mxloop.test", "127.0.0.9");
+    }
+    let r = f.check().await;
+    assert_eq!(
+        r.mx.errors,
+        ["None of the IPs that mx \"other.mxloop.test.\" points to is ours: [127.0.0.9]"],
+        "{r:#?}"
+    );
+}
+
 #[tokio::test]
 async fn spf_without_the_host() {
     let f = Fixture::new("spfnohost.test").await;

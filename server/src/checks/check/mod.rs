@@ -73,8 +73,11 @@ pub struct SubCheckTime {
 }
 
 impl Ctx<'_> {
+    /// Whether a configured listener has `ip` (or, for a listener on an unspecified
+    /// address, a local interface): its range says nothing, a loopback address other
+    /// than ours is as foreign as any other (as mox says).
     fn is_our_ip(&self, ip: &IpAddr) -> bool {
-        ip.is_loopback() || self.our_ips.contains(ip)
+        self.our_ips.contains(ip)
     }
 
     /// Some SMTP listener is behind NAT (NATIPs or IPsNATed).
