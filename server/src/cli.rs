@@ -179,6 +179,15 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let qm =
                 crate::import::queue_message(from, to, &name, &bytes).map_err(|e| e.to_string())?;
             let store = open_store(&cli)?;
+            // The sender account gets the DSNs and its routes apply: it must exist.
+            if !account.is_empty() {
+                let dynamic = crate::app::load_dynamic(&store).map_err(|e| e.to_string())?;
+                if !dynamic.accounts.contains_key(account.as_str()) {
+                    return Err(format!(
+                        "queue add: no account {account:?} (add it with DomainAdd or AccountAdd first)"
+                    ));
+                }
+            }
             let mut ids = Vec::new();
             for _ in 0..*copies {
                 let msg = qm.to_msg(0, sherpa_admin::runtime::Timestamp::now(), account);

@@ -44,6 +44,25 @@ fn queue_add(data: &std::path::Path, from: &str, to: &str, file: &str) -> (bool,
 async fn queue_functions() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
+    // The sending account must exist: refused before it does, accepted after.
+    let (ok, out) = queue_add(
+        data,
+        "mjl@example.org",
+        "remote@example.net",
+        &fixture("queue-plain.eml"),
+    );
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(r#"queue add: no account "mjl" (add it with DomainAdd or AccountAdd first)"#),
+        "{out}"
+    );
+    {
+        let s = TestServer::start_in(data, TEST_CONFIG);
+        let c = s.client().await;
+        c.ok("DomainAdd", json!(["example.org", "mjl", "mjl"]))
+            .await;
+        s.stop();
+    }
     let (ok, out) = queue_add(
         data,
         "mjl@example.org",
