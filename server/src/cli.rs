@@ -60,6 +60,24 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Write or check a settings file (the `--config` file).
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a complete settings file, every key with its default and a comment, to FILE
+    /// (refusing to replace an existing one) or to standard output.
+    Init {
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// Check a settings file: exit status 0 and `FILE: ok`, or 1 and what is wrong.
+    Check {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,6 +237,29 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let n = store.import(std::io::BufReader::new(f))?;
             flush(&store)?;
             println!("imported {n} records into {}", cli.data.display());
+            Ok(())
+        }
+        Some(Command::Config(ConfigCommand::Init { file })) => {
+            let text = crate::config::commented_defaults()?;
+            match file {
+                None => print!("{text}"),
+                Some(path) => {
+                    use std::io::Write as _;
+                    let mut f = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(path)
+                        .map_err(|e| format!("creating {}: {e}", path.display()))?;
+                    f.write_all(text.as_bytes())
+                        .map_err(|e| format!("writing {}: {e}", path.display()))?;
+                    println!("wrote {}", path.display());
+                }
+            }
+            Ok(())
+        }
+        Some(Command::Config(ConfigCommand::Check { file })) => {
+            LoadedConfig::load(Some(file))?;
+            println!("{}: ok", file.display());
             Ok(())
         }
     }

@@ -500,9 +500,133 @@ pub fn parse_upstreams(s: &str) -> Result<Vec<std::net::SocketAddr>, String> {
     Ok(out)
 }
 
+/// What each top-level key and section is for, in the order of the file; written above
+/// it by [`commented_defaults`].
+const COMMENTS: &[(&str, &str)] = &[
+    (
+        "Listen",
+        "Address the admin HTTP server listens on (overridden by `serve --listen`).",
+    ),
+    (
+        "Hostname",
+        "Host name of this mail server: the DNS records, client settings, MTA-STS MX and host\n\
+         TLS reporting use it. Set it to the server's public name (e.g. mail.example.org).",
+    ),
+    (
+        "Forwarded",
+        "Trust X-Forwarded-For / X-Forwarded-Proto (only behind a reverse proxy).",
+    ),
+    (
+        "AcceptedHosts",
+        "Host names the admin server answers to besides IP addresses, localhost and Hostname;\n\
+         requests for any other Host get 421 (against DNS rebinding).",
+    ),
+    ("CheckUpdates", "Reported by CheckUpdatesEnabled."),
+    (
+        "LogLevel",
+        "Default log level (error, warn, info, debug, trace, traceauth, tracedata, print, fatal).",
+    ),
+    (
+        "[PackageLogLevels]",
+        "Per-module log levels, e.g. \"server::http\" = \"debug\".",
+    ),
+    (
+        "[Postmaster]",
+        "Account that receives postmaster@ mail; it must exist once set.",
+    ),
+    (
+        "[HostTLSRPT]",
+        "Host-wide TLS reporting address <Localpart>@<Hostname>.",
+    ),
+    (
+        "[Limits]",
+        "What one client may hold of the server: how long a request body may take, how long a\n\
+         request may take, requests in progress per client address and overall.",
+    ),
+    (
+        "[Backups]",
+        "Automatic backups of the store into DATA/backups/ (export format), at this interval\n\
+         and at a clean shutdown; the newest Keep are kept (Keep = 0: no backups).",
+    ),
+    (
+        "[DNS]",
+        "Resolver of the DNS functions: Upstream host:port (empty: the system's resolver),\n\
+         Timeout per query (a Go duration, empty: 5s), Attempts (0: 2).",
+    ),
+    (
+        "[Transports]",
+        "Outgoing transports, as in mox.conf; their names are what QueueKick accepts. E.g.\n\
+         [Transports.relay.Submissions]\nHost = \"smtp.example.net\"\nPort = 465",
+    ),
+    (
+        "[Listeners.public]",
+        "Listeners, as in mox.conf; ClientConfigsDomain, DomainAdd and the DNS checks read them.",
+    ),
+    (
+        "[Checks]",
+        "The DNS and network checks: their deadline, connection timeout, the ports they dial,\n\
+         trust roots, the host's private keys (for DANE) and ACME account (for CAA).",
+    ),
+];
+
+/// The whole default configuration as a TOML file, every key with its default and a
+/// comment above every top-level key and section: what `config init` writes.
+pub fn commented_defaults() -> Result<String, String> {
+    let plain = toml::to_string_pretty(&StaticConfig::default())
+        .map_err(|e| format!("rendering default config: {e}"))?;
+    let mut out = String::from(
+        "# The admin server's settings, every key with its default. Every key may be left\n\
+         # out: a missing key (or a missing file) means its default.\n\n",
+    );
+    let mut in_table = false;
+    for line in plain.lines() {
+        in_table |= line.starts_with('[');
+        let selector = if line.starts_with('[') {
+            Some(line)
+        } else if !in_table {
+            line.split(" = ").next()
+        } else {
+            None
+        };
+        if let Some((_, comment)) = selector.and_then(|k| COMMENTS.iter().find(|(c, _)| *c == k)) {
+            for c in comment.lines() {
+                out.push_str("# ");
+                out.push_str(c);
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commented_defaults_are_the_defaults_with_every_key_explained() {
+        let text = commented_defaults().unwrap();
+        assert_eq!(LoadedConfig::parse(&text).unwrap(), StaticConfig::default());
+        let plain = toml::to_string_pretty(&StaticConfig::default()).unwrap();
+        let mut in_table = false;
+        for line in plain.lines() {
+            in_table |= line.starts_with('[');
+            let explained = if line.starts_with('[') {
+                // Sub-tables of a listener or of Checks are explained with their parent.
+                line.matches('.').count() > usize::from(line.starts_with("[Listeners"))
+                    || COMMENTS.iter().any(|(k, _)| *k == line)
+            } else {
+                in_table
+                    || line.is_empty()
+                    || COMMENTS
+                        .iter()
+                        .any(|(k, _)| line.starts_with(&format!("{k} = ")))
+            };
+            assert!(explained, "no comment for {line:?}");
+        }
+    }
 
     #[test]
     fn defaults_round_trip_through_toml() {

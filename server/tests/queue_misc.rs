@@ -432,3 +432,49 @@ async fn envelope_errors_and_oversized_bodies() {
         assert!(page.contains("/admin/api/sherpa.js"), "{method}: {page}");
     }
 }
+
+/// `config init` writes a complete, commented settings file with the defaults, never
+/// over an existing one; `config check` says whether a file is valid.
+#[test]
+fn config_init_and_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("server.toml");
+    let run = |args: &[&str]| {
+        let out = Command::new(bin()).args(args).output().unwrap();
+        (
+            out.status.code(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let path = file.to_str().unwrap();
+    assert_eq!(run(&["config", "init", path]).0, Some(0));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("# Host name of this mail server"), "{text}");
+    assert!(text.contains("\nMaxRequestsPerAddress = 64\n"), "{text}");
+    assert_eq!(
+        server::config::LoadedConfig::parse(&text).unwrap(),
+        server::config::StaticConfig::default()
+    );
+    let (code, out) = run(&["config", "init", path]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("File exists"), "{out}");
+    assert_eq!(
+        run(&["config", "check", path]),
+        (Some(0), format!("{path}: ok\n"))
+    );
+    std::fs::write(&file, text.replace("Keep = 7", "Keep = \"seven\"")).unwrap();
+    let (code, out) = run(&["config", "check", path]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("parsing config file") && out.contains("Keep"),
+        "{out}"
+    );
+    // To standard output when no file is named.
+    let (code, out) = run(&["config", "init"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(out, text);
+}
