@@ -137,6 +137,7 @@
 
 #![deny(missing_docs)]
 
+mod chars;
 mod check;
 mod docpath;
 mod format;

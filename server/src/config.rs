@@ -6,63 +6,9 @@
 //! set-up like the one mox's quickstart writes: one listener named `public` with TLS, SMTP,
 //! submission(s), IMAP(S), MTA-STS and the web server enabled.
 //!
-//! ```toml
-//! # Address the admin HTTP server listens on (overridden by `serve --listen`).
-//! Listen = "127.0.0.1:1080"
-//! # Host name of this mail server; used for client settings, MTA-STS MX and host TLSRPT.
-//! Hostname = "localhost"
-//! # Trust X-Forwarded-For / X-Forwarded-Proto (only behind a reverse proxy).
-//! Forwarded = false
-//! # Host names the admin server answers to besides IP addresses, localhost and
-//! # Hostname; requests for any other Host get 421 (against DNS rebinding).
-//! AcceptedHosts = []
-//! # Reported by CheckUpdatesEnabled.
-//! CheckUpdates = false
-//! # Default log level and per-module levels (names: error, warn, info, debug, trace,
-//! # traceauth, tracedata, print, fatal).
-//! LogLevel = "info"
-//! [PackageLogLevels]
-//! # "server::http" = "debug"
-//! # Account that receives postmaster@ mail; it must exist once set.
-//! [Postmaster]
-//! Account = ""
-//! Mailbox = ""
-//! # Host-wide TLS reporting address <Localpart>@<Hostname>.
-//! [HostTLSRPT]
-//! Account = ""
-//! Localpart = ""
-//! Mailbox = ""
-//! # What one client may hold of the server (see `config::Limits`).
-//! [Limits]
-//! BodyTimeout = "10s"
-//! RequestDeadline = "2m"
-//! MaxRequestsPerAddress = 64
-//! MaxRequests = 512
-//! # Automatic backups of the store into DATA/backups/ (export format), at this interval
-//! # and at a clean shutdown; the newest Keep are kept (Keep = 0: no backups).
-//! [Backups]
-//! Interval = "24h"
-//! Keep = 7
-//! # Resolver used by the DNS functions (not needed by this server's other functions).
-//! [DNS]
-//! Upstream = ""
-//! # Outgoing transports, as in mox.conf; names are what QueueKick accepts.
-//! [Transports.relay.Submissions]
-//! Host = "smtp.example.net"
-//! Port = 465
-//! # Listeners; ClientConfigsDomain and DomainAdd read them.
-//! [Listeners.public]
-//! Hostname = ""
-//! TLS = true
-//! SMTP = { Enabled = true, DNSBLs = [] }
-//! Submission = { Enabled = true, Port = 0, NoRequireSTARTTLS = false }
-//! Submissions = { Enabled = true, Port = 0 }
-//! IMAP = { Enabled = true, Port = 0, NoRequireSTARTTLS = false }
-//! IMAPS = { Enabled = true, Port = 0 }
-//! MTASTSHTTPS = { Enabled = true }
-//! WebserverHTTP = { Enabled = true }
-//! WebserverHTTPS = { Enabled = true }
-//! ```
+//! `server config init` writes the whole file: every key with its default, and what
+//! each top-level key and section is for (from [`COMMENTS`], next to the rendering in
+//! [`commented_defaults`], so a key can be documented in only one place).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -502,7 +448,7 @@ pub fn parse_upstreams(s: &str) -> Result<Vec<std::net::SocketAddr>, String> {
 
 /// What each top-level key and section is for, in the order of the file; written above
 /// it by [`commented_defaults`].
-const COMMENTS: &[(&str, &str)] = &[
+pub const COMMENTS: &[(&str, &str)] = &[
     (
         "Listen",
         "Address the admin HTTP server listens on (overridden by `serve --listen`).",

@@ -4,8 +4,8 @@
 //! and exports hold the same. So the data directory is `0700` and everything in it
 //! `0600` (`0700` for directories): [`restrict_umask`] makes that the mode of every file
 //! the process creates from then on (including the files sled creates while running),
-//! and [`secure_dir`] creates the directory that way and narrows what an earlier
-//! version, another tool or a restored backup left wider.
+//! and [`secure_dir`] creates the directory that way and narrows a directory an
+//! earlier version, another tool or a copy left open to others.
 
 use std::fs;
 use std::io;
@@ -28,18 +28,25 @@ pub struct Narrowed {
     pub files: usize,
 }
 
-/// Creates `dir` (mode `0700`) if it does not exist, and narrows it and everything under
-/// it that group or others may access: directories to `0700`, files to `0600` (`0700`
-/// when executable). Symbolic links are left alone and not followed.
+/// Creates `dir` (mode `0700`) if it does not exist. When it exists and group or
+/// others may enter it, narrows it and everything under it: directories to `0700`,
+/// files to `0600` (`0700` when executable). A directory that is already private is
+/// left as it is, contents included, without walking it: no one else can reach what is
+/// inside, and a store with many blob files opens without a walk over all of them.
+/// Symbolic links are left alone and not followed.
 pub fn secure_dir(dir: &Path) -> io::Result<Narrowed> {
-    if !dir.exists() {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)?;
-    }
     let mut narrowed = Narrowed::default();
-    narrow(dir, &mut narrowed)?;
+    match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+        }
+        Err(e) => return Err(e),
+        Ok(meta) if meta.permissions().mode() & 0o077 == 0 => {}
+        Ok(_) => narrow(dir, &mut narrowed)?,
+    }
     Ok(narrowed)
 }
 
@@ -118,6 +125,11 @@ mod tests {
         assert_eq!(mode(&data.join("ok")), 0o600);
         // Nothing left to narrow the second time.
         assert_eq!(secure_dir(&data).unwrap(), Narrowed::default());
+        // A private directory is not walked: what is inside is out of reach anyway.
+        fs::write(data.join("late"), b"x").unwrap();
+        fs::set_permissions(data.join("late"), fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(secure_dir(&data).unwrap(), Narrowed::default());
+        assert_eq!(mode(&data.join("late")), 0o644);
 
         let out = tmp.path().join("export");
         fs::write(&out, b"old").unwrap();

@@ -451,10 +451,10 @@ impl Store {
             recorded,
             "opening a store that lost acknowledged writes (--accept-loss)"
         );
-        let note = format!("{} flush {stored} of {recorded}", crate::auth::now_ms());
+        // When, and which flush the store was at of which.
         self.meta.insert(
             format!("accepted_loss_{}", crate::auth::now_ms()),
-            note.as_bytes(),
+            format!("flush {stored} of {recorded}").as_bytes(),
         )?;
         // The store goes on from the recorded generation, durably at once, so that the
         // next open does not refuse it again.

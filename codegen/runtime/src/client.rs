@@ -33,7 +33,7 @@ use crate::decode::decode_params;
 use crate::error::Error;
 use crate::gojson;
 use crate::jsonparse::{self, Node, Value};
-use crate::schema::{ArgDef, Schema};
+use crate::schema::{ArgDef, FunctionDef, Schema};
 
 /// The HTTP client underneath, for [`ClientBuilder::http_client`].
 pub use reqwest;
@@ -201,12 +201,12 @@ impl Client {
         function: &str,
         params: Params,
     ) -> Result<R, Error> {
-        if schema.function(function).is_none() {
-            return Err(not_in_schema(function));
-        }
+        let def = schema
+            .function(function)
+            .ok_or_else(|| not_in_schema(function))?;
         let body = params.into_body()?;
         let (status, text) = self.post(function, body).await?;
-        decode_response(schema, function, status, &text)
+        decode_answer(schema, def, status, &text)
     }
 
     /// Sends one call and returns the status and body text.
@@ -256,6 +256,17 @@ pub fn decode_response<R: DeserializeOwned>(
     let def = schema
         .function(function)
         .ok_or_else(|| not_in_schema(function))?;
+    decode_answer(schema, def, status, body)
+}
+
+/// [`decode_response`] for a function already looked up.
+fn decode_answer<R: DeserializeOwned>(
+    schema: &'static Schema,
+    def: &'static FunctionDef,
+    status: u16,
+    body: &str,
+) -> Result<R, Error> {
+    let function = def.name;
     if status == 200
         && let Some(result) = exact_result(schema, body)
     {

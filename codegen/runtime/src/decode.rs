@@ -27,7 +27,7 @@ use serde_json::{Map, Number, Value as J};
 use crate::gojson::quote;
 use crate::jsonparse::{Node, Value};
 use crate::schema::{NamedType, Schema, Type};
-use crate::types::{Timestamp, go_base64_decode, go_parse_int, go_parse_uint};
+use crate::types::{Timestamp, go_base64_decode, go_parse_int, go_parse_uint, go_parse_uint64s};
 
 /// An error that ends decoding immediately (from a type with an `UnmarshalJSON`).
 type Fatal = String;
@@ -308,7 +308,7 @@ impl Decoder {
                 *target = Some(if matches!(ty, Type::Int64s) {
                     J::Number(go_parse_int(text)?.into())
                 } else {
-                    J::Number(uint64s(text)?.into())
+                    J::Number(go_parse_uint64s(text)?.into())
                 });
             }
             Type::List(elem) => self.list(target, node, ty, elem)?,
@@ -465,22 +465,5 @@ impl Decoder {
             },
             _ => self.type_error(node.kind(), ty),
         }
-    }
-}
-
-/// A `uint64s` value: decimal digits, as Go's `sherpa.Uint64s` reads them (with a
-/// signed parser) also after a `+`, and `-0`; other negative values are refused (Go
-/// would wrap them around). Errors quote the whole text, as Go's do.
-fn uint64s(text: &[u8]) -> Result<u64, String> {
-    let whole = |e: String, part: &[u8]| {
-        e.replace(
-            &crate::gojson::quote_bytes(part),
-            &crate::gojson::quote_bytes(text),
-        )
-    };
-    match text.first() {
-        Some(b'+') if text.len() > 1 => go_parse_uint(&text[1..]).map_err(|e| whole(e, &text[1..])),
-        Some(b'-') if text.len() > 1 && text[1..].iter().all(|&b| b == b'0') => Ok(0),
-        _ => go_parse_uint(text),
     }
 }

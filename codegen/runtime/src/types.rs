@@ -374,17 +374,42 @@ pub(crate) fn go_parse_uint(s: &[u8]) -> Result<u64, String> {
         format!(
             "strconv.ParseUint: parsing {}: {}",
             crate::gojson::quote_bytes(s),
-            match e {
-                DigitsError::Syntax => "invalid syntax",
-                DigitsError::Range => "value out of range",
-            }
+            e.text()
         )
     })
+}
+
+/// A `uint64s` value: decimal digits as [`go_parse_uint`] reads them, and also after a
+/// `+` and as `-0`, as Go's `sherpa.Uint64s` (which parses with a signed parser) reads
+/// them. Other negative values are refused (Go would wrap them around). Errors quote
+/// the whole text, as Go's do.
+pub(crate) fn go_parse_uint64s(s: &[u8]) -> Result<u64, String> {
+    match s {
+        [b'-', zeros @ ..] if !zeros.is_empty() && zeros.iter().all(|&b| b == b'0') => Ok(0),
+        [b'+', digits @ ..] if !digits.is_empty() => parse_digits(digits).map_err(|e| {
+            format!(
+                "strconv.ParseUint: parsing {}: {}",
+                crate::gojson::quote_bytes(s),
+                e.text()
+            )
+        }),
+        _ => go_parse_uint(s),
+    }
 }
 
 enum DigitsError {
     Syntax,
     Range,
+}
+
+impl DigitsError {
+    /// Go's words for it.
+    fn text(&self) -> &'static str {
+        match self {
+            DigitsError::Syntax => "invalid syntax",
+            DigitsError::Range => "value out of range",
+        }
+    }
 }
 
 /// Go's digit loop: the first bad character is a syntax error, but an overflow seen

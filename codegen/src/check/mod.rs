@@ -83,23 +83,16 @@ pub fn check(doc: &Section) -> Result<Api, CheckError> {
     Ok(api)
 }
 
-/// Characters a name must not contain (rule 20): bidirectional controls, which make
-/// source text read differently from what compilers see (Rust refuses them in
-/// literals), and characters that show as nothing (zero-width spaces and joiners, the
-/// byte-order mark, the soft hyphen), which make two different names look the same.
+/// What is wrong with `c` in a name (rule 20), if anything: direction controls make
+/// source text read differently from what compilers see, and invisible characters make
+/// two different names look the same.
 fn hidden_character(c: char) -> Option<&'static str> {
-    match c {
-        '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{200E}'
-        | '\u{200F}'
-        | '\u{061C}' => Some("a bidirectional control character"),
-        '\u{200B}'..='\u{200D}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{FEFF}'
-        | '\u{00AD}'
-        | '\u{180E}' => Some("an invisible character"),
-        _ => None,
+    if crate::chars::is_direction_control(c) {
+        Some("a bidirectional control character")
+    } else if crate::chars::is_invisible(c) {
+        Some("an invisible character")
+    } else {
+        None
     }
 }
 

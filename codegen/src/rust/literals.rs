@@ -24,22 +24,15 @@ impl ToTokens for Moved {
     }
 }
 
-/// Whether `c` changes the direction of the text around it. rustc refuses these in
-/// literals and comments (they make source read differently from what it means), so
-/// generated code writes them as escapes.
-pub(crate) fn is_direction_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
-}
-
 /// `s` with every direction control written as the text `\u{…}`, for doc comments,
 /// where an escape cannot be interpreted.
 pub(crate) fn visible_controls(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_direction_control) {
+    if !s.chars().any(crate::chars::is_direction_control) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_direction_control(c) {
+        if crate::chars::is_direction_control(c) {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
         } else {
             out.push(c);
@@ -53,7 +46,7 @@ pub(crate) fn visible_controls(s: &str) -> std::borrow::Cow<'_, str> {
 /// character. Text a raw string cannot hold gets an ordinary, escaped literal: a
 /// direction control (which must be an escape) or a lone CR.
 pub(crate) fn raw_string(s: &str) -> Literal {
-    if s.chars().any(is_direction_control) {
+    if s.chars().any(crate::chars::is_direction_control) {
         return escaped_string(s);
     }
     // One more `#` than the longest run of them after a `"` in the text.
