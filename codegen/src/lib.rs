@@ -139,6 +139,7 @@
 
 mod chars;
 mod check;
+pub mod diff;
 mod docpath;
 mod format;
 pub mod ir;
@@ -151,6 +152,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use check::CheckError;
+pub use diff::diff;
 pub use docpath::go_quote;
 pub use format::FormatError;
 pub use parse::ParseError;

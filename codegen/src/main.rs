@@ -4,10 +4,12 @@
 //! sherpa-codegen generate SCHEMA [--rust FILE] [--rust-client FILE] [--runtime-path PATH] [--ts FILE [--namespace NAME]] [--check]
 //! sherpa-codegen stubs SCHEMA [--runtime-path PATH] [--module PATH] [--struct-name NAME]
 //! sherpa-codegen check SCHEMA
+//! sherpa-codegen diff OLD NEW [--json] [--all] [--check-only clients|servers]
 //! ```
 //!
-//! Exit codes: 0 success; 1 `generate --check` found stale files; 2 usage errors, invalid
-//! schemas (with the checker's message) and I/O errors. All generation goes through the
+//! Exit codes: 0 success; 1 `generate --check` found stale files, or `diff` found a
+//! breaking change; 2 usage errors, invalid schemas (with the checker's message) and I/O
+//! errors. All generation goes through the
 //! library, so the CLI, build scripts and tests produce identical output.
 
 use std::path::{Path, PathBuf};
@@ -15,6 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use sherpa_codegen::diff::Scope;
 use sherpa_codegen::ir::Api;
 use sherpa_codegen::{
     RustOptions, StubOptions, TsOptions, check_rust_names, generate_rust, generate_typescript,
@@ -43,6 +46,34 @@ enum Command {
     Stubs(StubsArgs),
     /// Only checks the schema, as the Go sherpadoc checker would (plus what Rust needs).
     Check(CheckArgs),
+    /// Lists what changed between two versions of a schema and whom each change breaks:
+    /// old clients calling new servers, or new clients calling old servers. Exits 1 when
+    /// a change breaks either (or the one --check-only names).
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The schema as deployed now.
+    old: PathBuf,
+    /// The schema after the edit.
+    new: PathBuf,
+    /// Print JSON for tools instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Also list documentation-only changes (docs text, sections).
+    #[arg(long)]
+    all: bool,
+    /// Count only what breaks old clients calling new servers (`clients`) or new clients
+    /// calling old servers (`servers`).
+    #[arg(long, value_name = "WHO")]
+    check_only: Option<CheckOnly>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckOnly {
+    Clients,
+    Servers,
 }
 
 #[derive(Args)]
@@ -120,6 +151,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate(&args),
         Command::Stubs(args) => print_stubs(&args),
         Command::Check(args) => read_for_rust(&args.schema).map(|_| ExitCode::SUCCESS),
+        Command::Diff(args) => print_diff(&args),
     };
     result.unwrap_or_else(|Failure(message)| {
         eprintln!("sherpa-codegen: {message}");
@@ -264,6 +296,30 @@ fn ts_outputs(
             contents: out.dts,
         },
     ])
+}
+
+fn print_diff(args: &DiffArgs) -> Result<ExitCode, Failure> {
+    let old = read_schema(&args.old)?;
+    let new = read_schema(&args.new)?;
+    let opts = sherpa_codegen::diff::TextOptions {
+        scope: match args.check_only {
+            None => Scope::Both,
+            Some(CheckOnly::Clients) => Scope::Clients,
+            Some(CheckOnly::Servers) => Scope::Servers,
+        },
+        all: args.all,
+    };
+    let diff = sherpa_codegen::diff(&old, &new);
+    if args.json {
+        print!("{}", diff.to_json(&opts));
+    } else {
+        print!("{}", diff.to_text(&opts));
+    }
+    Ok(if diff.is_breaking(opts.scope) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_stubs(args: &StubsArgs) -> Result<ExitCode, Failure> {
