@@ -26,6 +26,16 @@ use testapi::{Level, Mode, Person};
 #[path = "conformance/client.rs"]
 mod client;
 
+/// The client of an older version of the test API (client side only).
+#[allow(dead_code)]
+mod testapi_old {
+    include!("fixtures/testapi_old.rs");
+}
+
+/// That older client against the current server.
+#[path = "conformance/old_client.rs"]
+mod old_client;
+
 /// The test API's implementation: echoes and fixed answers.
 struct Impl;
 

@@ -110,6 +110,10 @@ fn schemas() -> Vec<(String, PathBuf)> {
             root().join("tests/ts/clientapi-skewed.json"),
         ),
         (
+            "old".to_string(),
+            root().join("tests/ts/clientapi-old.json"),
+        ),
+        (
             "ts_hygiene".to_string(),
             root().join("tests/ts/fixtures/ts_hygiene.json"),
         ),
@@ -308,6 +312,7 @@ fn node_suites_pass() {
         ("clientapi", "tests/ts/clientapi.json", None),
         ("clientapi-ns", "tests/ts/clientapi.json", Some("clientapi")),
         ("skewed", "tests/ts/clientapi-skewed.json", None),
+        ("old", "tests/ts/clientapi-old.json", None),
         ("hygiene", "tests/ts/fixtures/ts_hygiene.json", None),
     ];
     for (name, schema, ns) in clients {

@@ -483,3 +483,97 @@ fn stubs_match_the_generated_trait() {
     assert!(!stubs_text.contains('\r'));
     assert!(stubs_text.contains("```text"), "{stubs_text}");
 }
+
+fn diff_case(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/diff")
+        .join(format!("{name}.json"))
+        .display()
+        .to_string()
+}
+
+#[test]
+fn diff_exit_status_says_whether_something_breaks() {
+    let base = diff_case("base");
+    let same = run(&["diff", &base, &base]);
+    assert_eq!(same.status.code(), Some(0));
+    assert_eq!(text(&same.stdout), "no changes\n");
+
+    let compatible = run(&["diff", &base, &diff_case("param_renamed")]);
+    assert_eq!(
+        compatible.status.code(),
+        Some(0),
+        "{}",
+        text(&compatible.stdout)
+    );
+    assert!(text(&compatible.stdout).starts_with("compatible .Functions[Order].Params[0]: "));
+
+    let breaking = run(&["diff", &base, &diff_case("param_added")]);
+    assert_eq!(breaking.status.code(), Some(1));
+    let out = text(&breaking.stdout);
+    assert!(
+        out.contains(
+            "breaks old clients: old clients send 2 parameters where new servers require 3"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("1 change: 1 breaks old clients, 1 breaks old servers, 0 compatible\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn diff_check_only_narrows_what_counts() {
+    let base = diff_case("base");
+    let added = diff_case("function_added");
+    assert_eq!(run(&["diff", &base, &added]).status.code(), Some(1));
+    let clients = run(&["diff", &base, &added, "--check-only", "clients"]);
+    assert_eq!(clients.status.code(), Some(0));
+    assert!(!text(&clients.stdout).contains("breaks old servers"));
+    let servers = run(&["diff", &base, &added, "--check-only", "servers"]);
+    assert_eq!(servers.status.code(), Some(1));
+    let bad = run(&["diff", &base, &added, "--check-only", "everyone"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn diff_json_is_for_tools() {
+    let out = run(&[
+        "diff",
+        &diff_case("base"),
+        &diff_case("field_removed"),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["breaking"], true);
+    assert_eq!(v["scope"], "both");
+    let change = &v["changes"][0];
+    assert_eq!(change["path"], ".Structs[Receipt].Fields[Item]");
+    assert_eq!(change["kind"], "field-removed");
+    assert_eq!(
+        change["breaks_clients"],
+        "new servers do not send field Receipt.Item, which old clients require"
+    );
+    assert_eq!(change["breaks_servers"], serde_json::Value::Null);
+}
+
+#[test]
+fn diff_of_an_invalid_or_missing_schema_exits_2_with_the_message() {
+    let s = Scratch::new("diff-invalid");
+    let bad = s.file("bad.json", r#"{"Name":"X","Docs":"","Functions":[{"Name":"f","Docs":"","Params":[],"Returns":[{"Name":"r","Typewords":["Missing"]}]}],"Sections":[],"Structs":[],"Ints":[],"Strings":[],"SherpaVersion":0,"SherpadocVersion":1}"#);
+    let out = run(&["diff", &diff_case("base"), bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("sherpa-codegen: ") && err.contains("bad.json: "),
+        "{err}"
+    );
+    assert!(err.contains("Missing"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let missing = run(&["diff", "/nonexistent/old.json", &diff_case("base")]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("reading /nonexistent/old.json"));
+}

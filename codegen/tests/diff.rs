@@ -195,3 +195,34 @@ fn docs_only_changes_are_listed_on_request() {
         "0 changes: 0 break old clients, 0 break old servers, 0 compatible; 4 documentation changes not shown (--all lists them)\n"
     );
 }
+
+/// The two older versions whose generated clients the end-to-end suites run against
+/// the current servers (the TypeScript client in `tests/ts/compat.test.mjs`, the Rust
+/// client in `tests/conformance/old_client.rs`): the diff must call every difference
+/// compatible for old clients, and still see what each version changed.
+#[test]
+fn older_versions_run_end_to_end_are_compatible_for_old_clients() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for (old, new, changes) in [
+        ("tests/ts/clientapi-old.json", "tests/ts/clientapi.json", 6),
+        (
+            "tests/fixtures/testapi-old.json",
+            "tests/fixtures/testapi.json",
+            6,
+        ),
+    ] {
+        let d = sherpa_codegen::diff(&load(&root.join(old)), &load(&root.join(new)));
+        let text = d.to_text(&all());
+        assert!(!d.is_breaking(Scope::Clients), "{old}:\n{text}");
+        assert!(d.is_breaking(Scope::Servers), "{old}:\n{text}");
+        assert_eq!(d.changes.len(), changes, "{old}:\n{text}");
+        assert!(
+            d.changes.iter().any(|c| c.kind == ChangeKind::TypeRenamed),
+            "{text}"
+        );
+        assert!(
+            d.changes.iter().any(|c| c.kind == ChangeKind::FieldAdded),
+            "{text}"
+        );
+    }
+}

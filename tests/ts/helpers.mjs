@@ -18,7 +18,7 @@ let clientDir = process.env.SHERPA_TS_CLIENT_DIR
 if (!clientDir) {
 	clientDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sherpa-ts-'))
 	const gen = (schema, out, extra) => execFileSync('cargo', ['run', '-q', '-p', 'sherpa-codegen', '--', 'generate', schema, '--ts', out, ...extra], { cwd: root, stdio: 'inherit' })
-	for (const [dir, schema, extra] of [['clientapi', 'tests/ts/clientapi.json', []], ['skewed', 'tests/ts/clientapi-skewed.json', []], ['clientapi-ns', 'tests/ts/clientapi.json', ['--namespace', 'clientapi']]]) {
+	for (const [dir, schema, extra] of [['clientapi', 'tests/ts/clientapi.json', []], ['skewed', 'tests/ts/clientapi-skewed.json', []], ['old', 'tests/ts/clientapi-old.json', []], ['clientapi-ns', 'tests/ts/clientapi.json', ['--namespace', 'clientapi']]]) {
 		fs.mkdirSync(path.join(clientDir, dir))
 		gen(schema, path.join(clientDir, dir, 'api.ts'), extra)
 	}
