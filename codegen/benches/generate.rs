@@ -10,6 +10,9 @@
 //! - `stages/*`: reading (parse + check, which builds the model), the Rust bindings
 //!   from the model (naming, emitting tokens, formatting with syn + prettyplease), and
 //!   the TypeScript client from the model, separately.
+//! - `diff/*`: `sherpa-codegen diff` of api.json and an edited version of it (functions
+//!   removed, fields and values added, structs renamed): reading both and comparing,
+//!   and the comparison of the two models alone.
 //! - `dispatch/*`: one call through `handle` and a generated `Dispatcher`, with an
 //!   implementation that returns its input: the trivial call (`Unnamed(string) string`
 //!   of the `returns` fixture; target under 3 µs), and `Echo` of the `alltypes` fixture
@@ -93,6 +96,86 @@ fn ten_copies() -> String {
         big.strings.extend(copy.strings);
     }
     serde_json::to_string(&big).expect("a section encodes")
+}
+
+/// api.json as a next version might have it: three functions removed, a parameter
+/// added to one, a field added to every fifth struct, a value added to every string
+/// enum, every tenth struct renamed (same shape) and all docs of the first struct
+/// changed.
+fn edited() -> String {
+    let mut doc = parse(API_JSON).expect("api.json parses");
+    doc.functions.drain(0..3);
+    doc.functions[0]
+        .params
+        .push(sherpa_codegen::sherpadoc::Arg {
+            name: "extra".into(),
+            typewords: vec!["string".into()],
+        });
+    for s in doc.structs.iter_mut().step_by(5) {
+        s.fields.push(sherpa_codegen::sherpadoc::Field {
+            name: "Added".into(),
+            docs: String::new(),
+            typewords: vec!["nullable".into(), "string".into()],
+        });
+    }
+    for t in &mut doc.strings {
+        if let Some(values) = &mut t.values {
+            values.push(sherpa_codegen::sherpadoc::StringValue {
+                name: format!("{}Added", t.name),
+                value: format!("added-{}", t.name),
+                docs: String::new(),
+            });
+        }
+    }
+    doc.structs[0].docs.push_str(" Edited.");
+    let renamed: Vec<String> = doc
+        .structs
+        .iter()
+        .skip(1)
+        .step_by(10)
+        .map(|s| s.name.clone())
+        .collect();
+    let rename = |w: &mut String| {
+        if renamed.contains(w) {
+            w.push_str("Renamed");
+        }
+    };
+    for s in &mut doc.structs {
+        rename(&mut s.name);
+        s.fields
+            .iter_mut()
+            .flat_map(|f| f.typewords.iter_mut())
+            .for_each(rename);
+    }
+    for f in &mut doc.functions {
+        f.params
+            .iter_mut()
+            .chain(f.returns.iter_mut())
+            .flat_map(|a| a.typewords.iter_mut())
+            .for_each(rename);
+    }
+    serde_json::to_string(&doc).expect("a section encodes")
+}
+
+fn bench_diff(c: &mut Criterion) {
+    let next = edited();
+    let old = read(API_JSON).expect("api.json reads");
+    let new = read(&next).expect("the edited schema reads");
+    assert!(!sherpa_codegen::diff(&old, &new).changes.is_empty());
+    let mut g = c.benchmark_group("diff");
+    g.sample_size(20);
+    // What `sherpa-codegen diff api.json next.json` does: read both, compare.
+    g.bench_function("read both and diff api.json", |b| {
+        b.iter(|| {
+            let old = read(black_box(API_JSON)).expect("reads");
+            let new = read(black_box(&next)).expect("reads");
+            sherpa_codegen::diff(&old, &new)
+        })
+    });
+    g.bench_function("diff api.json models", |b| {
+        b.iter(|| sherpa_codegen::diff(black_box(&old), black_box(&new)))
+    });
+    g.finish();
 }
 
 fn bench_generate(c: &mut Criterion) {
@@ -336,5 +419,5 @@ fn bench_dispatch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_generate, bench_dispatch);
+criterion_group!(benches, bench_generate, bench_diff, bench_dispatch);
 criterion_main!(benches);
