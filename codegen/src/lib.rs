@@ -116,7 +116,8 @@
 //! The pipeline is visible in the functions below: [`parse`] reads the JSON document,
 //! [`check()`] applies the Go checker's rules (and the few every generator needs) and
 //! returns the model, an [`ir::Api`]; the emitters are pure functions from that model
-//! to text: [`generate_rust`], [`generate_typescript`] and [`stubs`]. [`read`] does the
+//! to text: [`generate_rust`], [`generate_typescript`], [`generate_html`] (the reference
+//! page) and [`stubs`]; [`diff()`] compares two models. [`read`] does the
 //! first two steps at once, so a build script reads and checks a schema once and runs
 //! every emitter from the result:
 //!
@@ -142,6 +143,7 @@ mod check;
 pub mod diff;
 mod docpath;
 mod format;
+mod html;
 pub mod ir;
 mod parse;
 mod rust;
@@ -155,6 +157,7 @@ pub use check::CheckError;
 pub use diff::diff;
 pub use docpath::go_quote;
 pub use format::FormatError;
+pub use html::HtmlOptions;
 pub use parse::ParseError;
 pub use rust::naming::NameError;
 pub use rust::stubs::StubOptions;
@@ -270,6 +273,15 @@ pub fn generate_rust(
 /// JavaScript (`api.js`) with its declarations (`api.d.ts`).
 pub fn generate_typescript(api: &ir::Api, opts: &TsOptions) -> Result<TsOutput, Error> {
     Ok(ts::generate(api, opts)?)
+}
+
+/// The API reference page: one self-contained HTML document (no external assets) with
+/// every section, function, struct and enum, their docs rendered from the schema text,
+/// every type linked to its definition, anchors for every item and a search box. Pure:
+/// the caller writes it where it wants (the CLI's `docs --html FILE`, a build script, a
+/// server serving it).
+pub fn generate_html(api: &ir::Api, opts: &HtmlOptions) -> String {
+    html::page(api, opts)
 }
 
 /// A ready-to-fill `impl Api` with one not-implemented method per function, written

@@ -5,9 +5,10 @@
 //! sherpa-codegen stubs SCHEMA [--runtime-path PATH] [--module PATH] [--struct-name NAME]
 //! sherpa-codegen check SCHEMA
 //! sherpa-codegen diff OLD NEW [--json] [--all] [--check-only clients|servers]
+//! sherpa-codegen docs SCHEMA --html FILE [--base-url URL] [--check]
 //! ```
 //!
-//! Exit codes: 0 success; 1 `generate --check` found stale files, or `diff` found a
+//! Exit codes: 0 success; 1 `generate --check` or `docs --check` found stale files, or `diff` found a
 //! breaking change; 2 usage errors, invalid schemas (with the checker's message) and I/O
 //! errors. All generation goes through the
 //! library, so the CLI, build scripts and tests produce identical output.
@@ -20,8 +21,8 @@ use clap::{Args, Parser, Subcommand};
 use sherpa_codegen::diff::Scope;
 use sherpa_codegen::ir::Api;
 use sherpa_codegen::{
-    RustOptions, StubOptions, TsOptions, check_rust_names, generate_rust, generate_typescript,
-    read, stubs, write_if_changed,
+    HtmlOptions, RustOptions, StubOptions, TsOptions, check_rust_names, generate_html,
+    generate_rust, generate_typescript, read, stubs, write_if_changed,
 };
 
 /// Generating allocates many small token trees and syntax nodes; mimalloc serves them
@@ -50,6 +51,26 @@ enum Command {
     /// old clients calling new servers, or new clients calling old servers. Exits 1 when
     /// a change breaks either (or the one --check-only names).
     Diff(DiffArgs),
+    /// Writes the API reference: one self-contained HTML page with every function,
+    /// struct and enum, linked and searchable.
+    Docs(DocsArgs),
+}
+
+#[derive(Args)]
+struct DocsArgs {
+    /// The sherpadoc JSON file.
+    schema: PathBuf,
+    /// Where to write the page (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    html: PathBuf,
+    /// The URL (or path) the API is served at, e.g. `/admin/api/`: each function then
+    /// shows the request that calls it.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Write nothing; print `stale: FILE` and exit 1 if the page differs from what would
+    /// be generated.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Args)]
@@ -152,6 +173,7 @@ fn main() -> ExitCode {
         Command::Stubs(args) => print_stubs(&args),
         Command::Check(args) => read_for_rust(&args.schema).map(|_| ExitCode::SUCCESS),
         Command::Diff(args) => print_diff(&args),
+        Command::Docs(args) => write_docs(&args),
     };
     result.unwrap_or_else(|Failure(message)| {
         eprintln!("sherpa-codegen: {message}");
@@ -320,6 +342,33 @@ fn print_diff(args: &DiffArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn write_docs(args: &DocsArgs) -> Result<ExitCode, Failure> {
+    let api = read_schema(&args.schema)?;
+    let opts = HtmlOptions {
+        base_url: args.base_url.clone(),
+    };
+    let output = Output {
+        path: args.html.clone(),
+        contents: generate_html(&api, &opts),
+    };
+    if args.html.as_os_str() == "-" {
+        if args.check {
+            return Err(Failure("--check needs a file, not `-`".to_string()));
+        }
+        print!("{}", output.contents);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.check {
+        if is_up_to_date(&output)? {
+            return Ok(ExitCode::SUCCESS);
+        }
+        println!("stale: {}", output.path.display());
+        return Ok(ExitCode::FAILURE);
+    }
+    write_output(&output)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_stubs(args: &StubsArgs) -> Result<ExitCode, Failure> {

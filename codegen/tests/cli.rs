@@ -1,4 +1,4 @@
-//! The `sherpa-codegen` binary: `generate` (with and without `--check`), `stubs`, `check`,
+//! The `sherpa-codegen` binary: `generate` (with and without `--check`), `stubs`, `check`, `diff`, `docs`,
 //! and its exit codes (0 ok, 1 stale, 2 usage or schema errors).
 
 use std::path::{Path, PathBuf};
@@ -576,4 +576,54 @@ fn diff_of_an_invalid_or_missing_schema_exits_2_with_the_message() {
     let missing = run(&["diff", "/nonexistent/old.json", &diff_case("base")]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("reading /nonexistent/old.json"));
+}
+
+#[test]
+fn docs_writes_the_reference_page_and_checks_it() {
+    let dir = Scratch::new("docs");
+    let schema = dir.file("testapi.json", TEST_API);
+    let out = dir.0.join("ref").join("api.html");
+    let opts = sherpa_codegen::HtmlOptions {
+        base_url: Some("/test/".to_string()),
+    };
+    let expected = sherpa_codegen::generate_html(&read(TEST_API).unwrap(), &opts);
+
+    // --check before the file exists: stale.
+    let args = [
+        "docs",
+        s(&schema),
+        "--html",
+        s(&out),
+        "--base-url",
+        "/test/",
+    ];
+    let o = run(&[&args[..], &["--check"]].concat());
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o.stdout), format!("stale: {}\n", out.display()));
+
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(html, expected);
+    assert!(html.contains("<title>Test API reference</title>"));
+    assert!(html.contains("<code>POST /test/SubCall</code>"));
+    assert!(html.contains(" id=\"fn-SubCall\"") && html.contains(" id=\"type-Msg.Next\""));
+    let o = run(&[&args[..], &["--check"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+
+    // To standard output.
+    let o = run(&["docs", s(&schema), "--html", "-", "--base-url", "/test/"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(text(&o.stdout), expected);
+
+    // A bad schema: exit 2 with the checker's message, and the page stays as it was.
+    let bad = dir.file("bad.json", &TEST_API.replace("\"Level\"]", "\"Nowhere\"]"));
+    let o = run(&["docs", s(&bad), "--html", s(&out)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("Nowhere"), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
+
+    // --html is required.
+    let o = run(&["docs", s(&schema)]);
+    assert_eq!(o.status.code(), Some(2));
 }
