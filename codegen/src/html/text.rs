@@ -329,9 +329,9 @@ fn url(out: &mut String, s: &str) -> Option<usize> {
         }
     }
     let url = &s[..end];
-    if !url
+    if url
         .split_once("://")
-        .is_some_and(|(_, host)| !host.is_empty())
+        .is_none_or(|(_, host)| host.is_empty())
     {
         return None;
     }
