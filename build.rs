@@ -1,5 +1,6 @@
 //! Generates the bindings of `api.json`: the Rust module `sherpa_admin::api` (server
-//! and client) into `OUT_DIR`, and the TypeScript client under `generated/`, from one read of the schema.
+//! and client) and the API reference page into `OUT_DIR`, and the TypeScript client
+//! under `generated/`, from one read of the schema.
 //!
 //! Each output is written only when its contents change, and the schema is listed with
 //! `rerun-if-changed`, so a no-op `cargo build` neither reruns this script nor recompiles
@@ -12,7 +13,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use sherpa_codegen::{RustOptions, generate_rust, generate_typescript, read, write_if_changed};
+use sherpa_codegen::{
+    HtmlOptions, RustOptions, generate_html, generate_rust, generate_typescript, read,
+    write_if_changed,
+};
 
 fn main() -> ExitCode {
     match run() {
@@ -42,6 +46,17 @@ fn run() -> Result<(), String> {
     let rust = generate_rust(&api, "api.json", &opts).map_err(|e| format!("api.json: {e}"))?;
     let path = out_dir.join("admin.rs");
     write_if_changed(&path, &rust).map_err(|e| format!("writing {}: {e}", path.display()))?;
+
+    // The reference page, for the admin server to serve next to the API it describes
+    // (whose functions it calls at `/admin/api/`).
+    let html = generate_html(
+        &api,
+        &HtmlOptions {
+            base_url: Some("/admin/api/".to_string()),
+        },
+    );
+    let path = out_dir.join("api-reference.html");
+    write_if_changed(&path, &html).map_err(|e| format!("writing {}: {e}", path.display()))?;
 
     // The TypeScript client is checked in under generated/ (for frontends without
     // cargo); refresh it when it changes. tests/typescript.rs fails when it is stale.

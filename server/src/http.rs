@@ -342,6 +342,22 @@ async fn route(req: HttpRequest, payload: web::Payload, srv: &Server) -> HttpRes
         secure: is_secure(&req, forwarded),
         ..Ctx::default()
     };
+    if rest == crate::webui::REFERENCE_PATH {
+        if method != Method::GET && method != Method::HEAD {
+            return text(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "405 - method not allowed - use get",
+            );
+        }
+        // The reference page takes the session cookie like mox's other non-API paths.
+        return match check_auth(srv, &req, false).await {
+            Ok(_) => crate::webui::reference(&req),
+            Err(resp) if resp.status() == StatusCode::FORBIDDEN => {
+                crate::webui::reference_needs_login()
+            }
+            Err(resp) => resp,
+        };
+    }
     if rest != "/api/LoginPrep" && rest != "/api/Login" {
         match check_auth(srv, &req, is_api).await {
             Ok(token) => ctx.session = Some(token),

@@ -10,6 +10,11 @@
 //! page itself is always revalidated (`no-cache` with an ETag), so a new binary takes effect
 //! at the next load.
 //!
+//! The API reference (`/admin/api-docs`, generated from `api.json` at build time) is
+//! served here too, but only to a logged-in administrator (the caller checks the
+//! session): a self-contained page whose inline style and script are allowed by their
+//! hashes in its Content-Security-Policy, and nothing else.
+//!
 //! For development, the environment variable `SERVER_WEB_DIR` (e.g. `server/web`) makes the
 //! server read the files from that directory on every request instead, so a rebuilt bundle
 //! shows up on reload without rebuilding the binary.
@@ -144,7 +149,12 @@ fn requested_version(req: &HttpRequest) -> Option<&str> {
         .find_map(|kv| kv.strip_prefix("v="))
 }
 
-fn respond(req: &HttpRequest, asset: &Asset, cache_control: &str, is_page: bool) -> HttpResponse {
+fn respond(
+    req: &HttpRequest,
+    asset: &Asset,
+    cache_control: &str,
+    csp: Option<&str>,
+) -> HttpResponse {
     let gz = asset.gz.as_ref().filter(|_| accepts_gzip(req));
     // Each representation has its own validator.
     let etag = format!(
@@ -163,8 +173,8 @@ fn respond(req: &HttpRequest, asset: &Asset, cache_control: &str, is_page: bool)
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header(("X-Frame-Options", "deny"))
         .insert_header(("Referrer-Policy", "same-origin"));
-    if is_page {
-        resp.insert_header((header::CONTENT_SECURITY_POLICY, PAGE_CSP));
+    if let Some(csp) = csp {
+        resp.insert_header((header::CONTENT_SECURITY_POLICY, csp));
     }
     if not_modified(req, &etag) {
         return resp.finish();
@@ -225,7 +235,76 @@ pub fn serve(req: &HttpRequest, rest: &str) -> Option<HttpResponse> {
     } else {
         "no-cache"
     };
-    Some(respond(req, asset, cache_control, which == 0))
+    Some(respond(
+        req,
+        asset,
+        cache_control,
+        (which == 0).then_some(PAGE_CSP),
+    ))
+}
+
+/// The path of the API reference below `/admin`.
+pub const REFERENCE_PATH: &str = "/api-docs";
+
+/// The reference page and the policy that allows exactly its own inline style and
+/// script.
+fn reference_page() -> &'static (Asset, String) {
+    static PAGE: OnceLock<(Asset, String)> = OnceLock::new();
+    PAGE.get_or_init(|| {
+        let html = sherpa_admin::API_REFERENCE_HTML;
+        let csp = format!(
+            "default-src 'none'; script-src {}; style-src {}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            inline_hash(html, "script"),
+            inline_hash(html, "style"),
+        );
+        (Asset::new(html.as_bytes().to_vec(), HTML), csp)
+    })
+}
+
+/// The CSP source for the contents of the page's first `<tag>` element: its SHA-256
+/// hash, or `'none'` when the page has no such element.
+fn inline_hash(html: &str, tag: &str) -> String {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    let Some(start) = html.find(&open).map(|i| i + open.len()) else {
+        return "'none'".to_string();
+    };
+    let Some(len) = html[start..].find(&close) else {
+        return "'none'".to_string();
+    };
+    let digest = ring::digest::digest(&ring::digest::SHA256, html[start..start + len].as_bytes());
+    use base64::Engine as _;
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
+    )
+}
+
+/// The API reference for a GET or HEAD request whose session the caller has checked. It is not
+/// secret (the same schema is at `/admin/api/_docs`), but it is part of the admin
+/// interface, so it is kept in private caches only and revalidated.
+pub fn reference(req: &HttpRequest) -> HttpResponse {
+    let (asset, csp) = reference_page();
+    respond(req, asset, "private, no-cache", Some(csp))
+}
+
+/// What a browser without a session gets for the reference: a short page pointing to
+/// the login, instead of the bare 403 text other admin paths answer with.
+pub fn reference_needs_login() -> HttpResponse {
+    HttpResponse::build(StatusCode::FORBIDDEN)
+        .insert_header((header::CONTENT_TYPE, HTML))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ))
+        .body(concat!(
+            "<!doctype html>\n<html lang=\"en\">\n<meta charset=\"utf-8\">\n",
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+            "<title>Log in first</title>\n",
+            "<p>The API reference is for administrators: <a href=\"./\">log in on the admin page</a>, ",
+            "then follow its \u{201c}API reference\u{201d} link.</p>\n",
+        ))
 }
 
 /// The bytes of the page, script and styles as embedded (uncompressed), for reporting the
@@ -373,6 +452,41 @@ mod tests {
         std::fs::remove_file(dir.path().join("dist/admin.css")).unwrap();
         let err = from_dir(dir.path()).unwrap_err();
         assert!(err.contains("admin.css"), "{err}");
+    }
+
+    #[test]
+    fn reference_policy_allows_exactly_its_inline_style_and_script() {
+        let req = TestRequest::get()
+            .uri("/admin/api-docs")
+            .insert_header(("Accept-Encoding", "gzip"))
+            .to_http_request();
+        let resp = reference(&req);
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(header(&resp, "content-encoding"), "gzip");
+        let csp = header(&resp, "content-security-policy").to_string();
+        let html = sherpa_admin::API_REFERENCE_HTML;
+        for tag in ["script", "style"] {
+            let hash = inline_hash(html, tag);
+            assert!(hash.starts_with("'sha256-") && hash.len() > 50, "{hash}");
+            assert!(csp.contains(&format!("{tag}-src {hash}")), "{csp}");
+        }
+        // Exactly one of each, so the hashes cover everything inline.
+        assert_eq!(html.matches("<script").count(), 1);
+        assert_eq!(html.matches("<style").count(), 1);
+        // A changed script no longer matches the hash.
+        let edited = html.replacen("<script>\n", "<script>\n//\n", 1);
+        assert_ne!(inline_hash(&edited, "script"), inline_hash(html, "script"));
+        assert_eq!(inline_hash("<p>no script</p>", "script"), "'none'");
+        assert_eq!(inline_hash("<script>unclosed", "script"), "'none'");
+    }
+
+    #[test]
+    fn reference_login_page_is_inert() {
+        let resp = reference_needs_login();
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+        assert!(header(&resp, "content-security-policy").starts_with("default-src 'none'"));
+        let html = String::from_utf8(body(resp)).unwrap();
+        assert!(html.contains("href=\"./\""), "{html}");
     }
 
     #[test]

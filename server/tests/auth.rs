@@ -611,3 +611,84 @@ async fn bad_percent_escapes_are_400() {
     assert_eq!(r.status(), 400);
     assert_eq!(r.text().await.unwrap(), "400 Bad Request");
 }
+
+/// The API reference at `/admin/api-docs`: for a logged-in administrator only, with a
+/// policy allowing exactly its inline style and script; the sherpa endpoints are
+/// unchanged by it.
+#[tokio::test]
+async fn api_reference_is_behind_the_login() {
+    let s = TestServer::start();
+    let mut c = Client::new(s.addr);
+    let http = c.http.clone();
+    let url = s.url("/admin/api-docs");
+
+    // No session: a page pointing to the login, not the reference.
+    let r = http.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("<a href=\"./\">log in on the admin page</a>"),
+        "{body}"
+    );
+    assert!(!body.contains("DomainAdd"));
+    // A made-up session is refused the same way.
+    let r = http
+        .get(&url)
+        .header("cookie", "webadminsession=\"bogus admin\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    c.login(PASSWORD).await;
+    let cookie = format!("webadminsession=\"{} \"", c.session.as_deref().unwrap());
+    // Other methods are refused before the session is looked at, as on mox's paths.
+    let r = http.post(&url).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+
+    let r = http
+        .get(&url)
+        .header("cookie", &cookie)
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(r.headers()["cache-control"], "private, no-cache");
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let html = r.text().await.unwrap();
+    assert_eq!(html, sherpa_admin::API_REFERENCE_HTML);
+    assert!(html.contains("<code>POST /admin/api/DomainAdd</code>"));
+    // The policy names the hashes of the inline style and script, and allows nothing to
+    // be loaded from anywhere.
+    assert!(
+        csp.starts_with("default-src 'none'; script-src 'sha256-"),
+        "{csp}"
+    );
+    assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
+    assert!(
+        !csp.contains("'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+
+    // GET /admin/api/ and _docs answer as before.
+    let r = http.get(s.url("/admin/api/")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = http
+        .post(s.url("/admin/api/_docs"))
+        .header("cookie", &cookie)
+        .header("x-mox-csrf", c.csrf.as_deref().unwrap())
+        .header("content-type", "application/json")
+        .body(r#"{"params":[]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let docs: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(docs["result"]["Name"], "Admin");
+}

@@ -460,6 +460,69 @@ test('narrow screen: no sideways scrolling, and the menu works from the keyboard
 	await narrow.close()
 })
 
+test('API reference: linked from the footer, self-contained, every type link resolves, the search filters', async () => {
+	const p = await newPage()
+	const consoleErrors = []
+	p.on('console', m => {
+		if (m.type() === 'error') {
+			consoleErrors.push(m.text())
+		}
+	})
+	await go(p, '')
+	await heading(p, 'Mail server administration').waitFor()
+	const requests = []
+	p.on('request', r => requests.push(r.url()))
+	await p.getByRole('contentinfo').getByRole('link', { name: 'API reference' }).click()
+	await p.waitForURL(server.base + 'api-docs')
+	await p.getByRole('heading', { level: 1, name: 'Admin API reference' }).waitFor()
+	// Nothing but the page itself is loaded: styles and script are inline, and the
+	// policy allowing them by hash holds (a violation would be a console error).
+	assert.deepEqual(requests, [server.base + 'api-docs'])
+
+	const counts = await p.evaluate(() => ({
+		functions: document.querySelectorAll('article[id^="fn-"]').length,
+		types: document.querySelectorAll('article[id^="type-"]').length,
+		typeLinks: document.querySelectorAll('a[href^="#type-"]').length,
+		broken: Array.from(document.querySelectorAll('a[href^="#"]')).filter(a => !document.getElementById(decodeURIComponent(a.hash.slice(1)))).map(a => a.getAttribute('href')),
+	}))
+	assert.equal(counts.functions, 57)
+	assert.equal(counts.types, 72 + 16)
+	assert.ok(counts.typeLinks > 200, 'type links: ' + counts.typeLinks)
+	assert.deepEqual(counts.broken, [])
+
+	// A type in a signature leads to its definition.
+	await p.locator('#fn-CheckDomain .sig a', { hasText: 'CheckResult' }).click()
+	await p.waitForURL(/#type-CheckResult$/)
+	assert.ok(await p.locator('#type-CheckResult').isVisible())
+	assert.ok(await p.evaluate(() => { const r = document.getElementById('type-CheckResult').getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight }))
+
+	// The search box filters the items and the contents.
+	const visible = () => p.evaluate(() => Array.from(document.querySelectorAll('article[data-item]')).filter(a => !a.hidden).map(a => a.id))
+	const search = p.getByRole('searchbox', { name: 'Search functions, types and fields' })
+	await search.fill('domainadd')
+	assert.deepEqual(await visible(), ['fn-DomainAdd'])
+	assert.equal(await p.locator('#matches').textContent(), '1 of 145 items')
+	assert.ok(await p.locator('nav [data-for="fn-DomainAdd"]').isVisible())
+	assert.ok(!(await p.locator('nav [data-for="fn-Domains"]').isVisible()))
+	await search.fill('dkim selector')
+	assert.deepEqual(await visible(), ['type-DKIMRecord', 'type-Record', 'type-DKIMAuthResult'])
+	await search.fill('no such thing')
+	assert.deepEqual(await visible(), [])
+	assert.ok(await p.getByText('Nothing matches the search.').isVisible())
+	await search.fill('dkim selector')
+	await p.screenshot({ path: join(outDir, 'api-reference.png') })
+	await search.press('Escape')
+	assert.equal((await visible()).length, 145)
+
+	// Readable on a phone: one column, no sideways scrolling.
+	await p.setViewportSize({ width: 360, height: 740 })
+	const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+	assert.ok(overflow <= 0, 'the reference overflows by ' + overflow + 'px')
+	await p.screenshot({ path: join(outDir, 'api-reference-narrow.png') })
+	assert.deepEqual(consoleErrors, [])
+	await p.close()
+})
+
 test('log out: the session ends and the login prompt is shown', async () => {
 	await go(page, '')
 	await heading(page, 'Mail server administration').waitFor()
