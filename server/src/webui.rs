@@ -24,6 +24,7 @@ use std::sync::OnceLock;
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
+use base64::Engine as _;
 
 use crate::compress::{accepts_gzip, gzip};
 
@@ -272,8 +273,7 @@ fn inline_hash(html: &str, tag: &str) -> String {
     let Some(len) = html[start..].find(&close) else {
         return "'none'".to_string();
     };
-    let digest = ring::digest::digest(&ring::digest::SHA256, html[start..start + len].as_bytes());
-    use base64::Engine as _;
+    let digest = ring::digest::digest(&ring::digest::SHA256, &html.as_bytes()[start..start + len]);
     format!(
         "'sha256-{}'",
         base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
