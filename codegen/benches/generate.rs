@@ -229,6 +229,9 @@ fn bench_generate(c: &mut Criterion) {
         g.bench_function(format!("TypeScript from model {name}"), |b| {
             b.iter(|| generate_typescript(black_box(&api), &ts_opts).expect("generates"))
         });
+        g.bench_function(format!("HTML reference from model {name}"), |b| {
+            b.iter(|| sherpa_codegen::generate_html(black_box(&api), &Default::default()))
+        });
     }
     g.finish();
 }
