@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use crate::api::auth::ADMIN_PASSWORD_KEY;
 use crate::app::App;
 use crate::config::LoadedConfig;
+use crate::import::Wanted;
 use crate::store::Store;
 
 /// A mox-compatible admin server over sled.
@@ -82,16 +83,15 @@ pub enum ConfigCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
-    /// DMARC aggregate reports (RFC 7489 XML; plain, .gz or .zip). All or nothing.
-    Dmarc {
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-    },
-    /// TLS reports (RFC 8460 JSON; plain or .gz). All or nothing.
-    Tlsrpt {
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-    },
+    /// DMARC aggregate reports (RFC 7489): XML files (plain, .gz or .zip), report emails
+    /// (.eml), mbox files and Maildir directories. A report already stored is not stored
+    /// again. All or nothing unless --keep-going.
+    Dmarc(ReportArgs),
+    /// TLS reports (RFC 8460): JSON files (plain or .gz), report emails, mbox files and
+    /// Maildir directories. As `import dmarc`.
+    Tlsrpt(ReportArgs),
+    /// DMARC and TLS reports, whichever each file or message holds. As `import dmarc`.
+    Reports(ReportArgs),
     /// DMARC evaluations: a JSON array of the API's `Evaluation` (IDs are reassigned).
     Evaluations {
         #[arg(value_name = "FILE")]
@@ -107,6 +107,20 @@ pub enum ImportCommand {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Report files, messages, mbox files or Maildir directories.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Store what parsed even when some inputs failed (they are still listed, and the
+    /// exit status is 1).
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Print the summary only, not one line per file or message.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -268,39 +282,9 @@ pub fn run(cli: Cli) -> Result<(), String> {
 fn import(cli: &Cli, ic: &ImportCommand) -> Result<(), String> {
     let started = std::time::Instant::now();
     match ic {
-        ImportCommand::Dmarc { files } => {
-            let mut all = Vec::new();
-            for f in files {
-                let bytes = read(f)?;
-                let reports = crate::import::dmarc_reports(&f.display().to_string(), &bytes)
-                    .map_err(|e| e.to_string())?;
-                all.extend(reports);
-            }
-            let store = open_store(cli)?;
-            let ids = crate::reports::dmarc_add(&store, all).map_err(|e| e.to_string())?;
-            flush(&store)?;
-            println!(
-                "imported {} DMARC reports{} in {:.2?}",
-                ids.len(),
-                id_range(&ids),
-                started.elapsed()
-            );
-        }
-        ImportCommand::Tlsrpt { files } => {
-            let config = load_config(cli)?;
-            let host = config.config.hostname_domain().to_api();
-            let mut all = Vec::new();
-            for f in files {
-                let bytes = read(f)?;
-                let reports = crate::import::tls_reports(&f.display().to_string(), &bytes)
-                    .map_err(|e| e.to_string())?;
-                all.extend(reports.iter().map(|r| r.record(&host)));
-            }
-            let store = open_store(cli)?;
-            let ids = crate::reports::tls_add(&store, all).map_err(|e| e.to_string())?;
-            flush(&store)?;
-            println!("imported {} TLS reports{}", ids.len(), id_range(&ids));
-        }
+        ImportCommand::Dmarc(args) => import_reports(cli, args, Wanted::Dmarc, started)?,
+        ImportCommand::Tlsrpt(args) => import_reports(cli, args, Wanted::Tls, started)?,
+        ImportCommand::Reports(args) => import_reports(cli, args, Wanted::Any, started)?,
         ImportCommand::Evaluations { file } => {
             let evals = crate::import::evaluations(&file.display().to_string(), &read(file)?)
                 .map_err(|e| e.to_string())?;
@@ -329,6 +313,35 @@ fn import(cli: &Cli, ic: &ImportCommand) -> Result<(), String> {
             println!("imported {n} MTA-STS policies");
         }
     }
+    Ok(())
+}
+
+/// `import dmarc|tlsrpt|reports`: one line per file or message, then the summary; exit
+/// status 1 when an input failed.
+fn import_reports(
+    cli: &Cli,
+    args: &ReportArgs,
+    wanted: Wanted,
+    started: std::time::Instant,
+) -> Result<(), String> {
+    let config = load_config(cli)?;
+    let host = config.config.hostname_domain().to_api();
+    let units = crate::intake::read_paths(&args.paths, wanted)?;
+    let store = open_store(cli)?;
+    let result = crate::intake::store_units(&store, &host, units, args.keep_going)
+        .map_err(|e| e.to_string())?;
+    if result.stored {
+        flush(&store)?;
+    }
+    for u in &result.units {
+        if !args.quiet || u.status == "failed" {
+            println!("{}", u.text);
+        }
+    }
+    if result.failed > 0 {
+        return Err(result.summary);
+    }
+    println!("{} in {:.2?}", result.summary, started.elapsed());
     Ok(())
 }
 

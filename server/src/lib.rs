@@ -24,6 +24,7 @@ pub mod dynconf;
 pub mod http;
 pub mod import;
 pub mod inflight;
+pub mod intake;
 pub mod logging;
 pub mod memory;
 pub mod private;

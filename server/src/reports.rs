@@ -53,6 +53,24 @@ pub fn repair_indexes(store: &Store) -> Result<Vec<String>> {
         }
         done.push("rebuilt tls_by_end".to_string());
     }
+    if store.dmarc_reports.len() != store.dmarc_report_keys.len() {
+        let recs = store.all::<DomainFeedback>("dmarc_reports")?;
+        store.dmarc_report_keys.clear()?;
+        for (_, r) in &recs {
+            let key = identity_id_key(&dmarc_identity(r), r.id as u64);
+            store.dmarc_report_keys.insert(key, &[] as &[u8])?;
+        }
+        done.push("rebuilt dmarc_report_keys".to_string());
+    }
+    if store.tls_reports.len() != store.tls_report_keys.len() {
+        let recs = store.all::<TLSReportRecord>("tls_reports")?;
+        store.tls_report_keys.clear()?;
+        for (_, r) in &recs {
+            let key = identity_id_key(&tls_identity(r), r.id as u64);
+            store.tls_report_keys.insert(key, &[] as &[u8])?;
+        }
+        done.push("rebuilt tls_report_keys".to_string());
+    }
     if store.dmarc_evals.len() != store.dmarc_evals_by_domain.len() {
         let recs = store.all::<Evaluation>("dmarc_evals")?;
         store.dmarc_evals_by_domain.clear()?;
@@ -184,30 +202,140 @@ fn add_indexed<T: serde::Serialize>(
     Ok(ids)
 }
 
-/// Stores DMARC reports; the caller flushes.
-pub fn dmarc_add(store: &Store, reports: Vec<DomainFeedback>) -> Result<Vec<i64>> {
-    let items = reports
-        .into_iter()
-        .map(|r| {
-            let i = dmarc_index(&r);
-            (r, i)
+/// What storing one report did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// Stored under this new ID.
+    New(i64),
+    /// Not stored: a report with the same identity is already there (this ID), or came
+    /// earlier in the same batch.
+    Present(i64),
+}
+
+/// Who sent a report and its ID: what makes two reports the same one, sent twice.
+///
+/// A DMARC report is named by its reporter (`org_name`, or the `email` when a reporter
+/// leaves the name out) and `report_id`, which RFC 7489 requires to be unique per
+/// reporter; a TLS report by `organization-name` and `report-id` (RFC 8460).
+pub fn dmarc_identity(r: &DomainFeedback) -> (String, String) {
+    let m = &r.report_metadata;
+    let org = if m.org_name.is_empty() {
+        &m.email
+    } else {
+        &m.org_name
+    };
+    (org.clone(), m.report_id.clone())
+}
+
+/// See [`dmarc_identity`].
+pub fn tls_identity(r: &TLSReportRecord) -> (String, String) {
+    (
+        r.report.organization_name.clone(),
+        r.report.report_id.clone(),
+    )
+}
+
+/// The key prefix of an identity: both strings length-prefixed, so no two identities
+/// share a prefix whatever bytes they hold.
+fn identity_prefix((org, id): &(String, String)) -> Vec<u8> {
+    let mut k = Vec::with_capacity(8 + org.len() + id.len() + 8);
+    for part in [org, id] {
+        k.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        k.extend_from_slice(part.as_bytes());
+    }
+    k
+}
+
+fn identity_id_key(identity: &(String, String), id: u64) -> Vec<u8> {
+    let mut k = identity_prefix(identity);
+    k.extend_from_slice(&id_key(id));
+    k
+}
+
+/// Stores the reports not stored before (see [`dmarc_identity`]); the caller flushes.
+/// One result per report, in order.
+pub fn dmarc_add(store: &Store, reports: Vec<DomainFeedback>) -> Result<Vec<Stored>> {
+    add_unique(store, "dmarc_report_keys", reports, dmarc_identity, |new| {
+        let items = new
+            .into_iter()
+            .map(|r| {
+                let i = dmarc_index(&r);
+                (r, i)
+            })
+            .collect();
+        add_indexed(store, "dmarc_reports", "dmarc_by_end", items, |r, id| {
+            r.id = id
         })
-        .collect();
-    add_indexed(store, "dmarc_reports", "dmarc_by_end", items, |r, id| {
-        r.id = id
     })
 }
 
-/// Stores TLS reports; the caller flushes.
-pub fn tls_add(store: &Store, reports: Vec<TLSReportRecord>) -> Result<Vec<i64>> {
-    let items = reports
+/// Stores the TLS reports not stored before (see [`tls_identity`]); the caller flushes.
+pub fn tls_add(store: &Store, reports: Vec<TLSReportRecord>) -> Result<Vec<Stored>> {
+    add_unique(store, "tls_report_keys", reports, tls_identity, |new| {
+        let items = new
+            .into_iter()
+            .map(|r| {
+                let i = tls_index(&r);
+                (r, i)
+            })
+            .collect();
+        add_indexed(store, "tls_reports", "tls_by_end", items, |r, id| r.id = id)
+    })
+}
+
+/// Splits `reports` into those already stored (or repeated in the batch) and new ones,
+/// stores the new ones with `add`, then records their identities. A crash before the
+/// identities are written leaves records without one, which `repair_indexes` notices
+/// (the counts differ) and rebuilds.
+fn add_unique<T>(
+    store: &Store,
+    keys_tree: &'static str,
+    reports: Vec<T>,
+    identity: impl Fn(&T) -> (String, String),
+    add: impl FnOnce(Vec<T>) -> Result<Vec<i64>>,
+) -> Result<Vec<Stored>> {
+    // Per report: its place among the new ones, the ID of the stored copy, or the place
+    // of its earlier copy in this batch.
+    enum Slot {
+        New(usize),
+        Stored(i64),
+        Repeat(usize),
+    }
+    let keys = store
+        .tree(keys_tree)
+        .ok_or_else(|| StoreError::Sled(format!("unknown tree {keys_tree}")))?;
+    let mut slots = Vec::with_capacity(reports.len());
+    let mut new = Vec::new();
+    let mut identities = Vec::new();
+    let mut in_batch: std::collections::HashMap<Vec<u8>, usize> = Default::default();
+    for r in reports {
+        let ident = identity(&r);
+        let prefix = identity_prefix(&ident);
+        if let Some(kv) = keys.scan_prefix(&prefix).next() {
+            let (k, _) = kv?;
+            let id = id_from_suffix(keys_tree, &k)?;
+            slots.push(Slot::Stored(id as i64));
+        } else if let Some(&earlier) = in_batch.get(&prefix) {
+            slots.push(Slot::Repeat(earlier));
+        } else {
+            in_batch.insert(prefix, new.len());
+            slots.push(Slot::New(new.len()));
+            identities.push(ident);
+            new.push(r);
+        }
+    }
+    let ids = add(new)?;
+    for (ident, id) in identities.iter().zip(&ids) {
+        keys.insert(identity_id_key(ident, *id as u64), &[] as &[u8])?;
+    }
+    Ok(slots
         .into_iter()
-        .map(|r| {
-            let i = tls_index(&r);
-            (r, i)
+        .map(|s| match s {
+            Slot::New(i) => Stored::New(ids[i]),
+            Slot::Stored(id) => Stored::Present(id),
+            Slot::Repeat(i) => Stored::Present(ids[i]),
         })
-        .collect();
-    add_indexed(store, "tls_reports", "tls_by_end", items, |r, id| r.id = id)
+        .collect())
 }
 
 /// Index entries (with IDs) of reports overlapping [start, stop].

@@ -19,12 +19,14 @@
 //! | `queue_data` | id u64 | message bytes (RFC 5322) |
 //! | `dmarc_reports` | id u64 | `DomainFeedback` JSON |
 //! | `dmarc_by_end` | time(end) ++ id | `ReportIndex` (binary) |
+//! | `dmarc_report_keys` | report identity (org name or email, report ID) ++ id | empty |
 //! | `dmarc_evals` | id u64 | `Evaluation` JSON |
 //! | `dmarc_evals_by_domain` | policy domain ++ 0 ++ id | empty |
 //! | `dmarc_suppress` / `tlsrpt_suppress` | id u64 | suppress entry JSON |
 //! | `dmarc_suppress_addr` / `tlsrpt_suppress_addr` | reporting address | id u64 (uniqueness) |
 //! | `tls_reports` | id u64 | `TLSReportRecord` JSON |
 //! | `tls_by_end` | time(end) ++ id | `ReportIndex` (binary) |
+//! | `tls_report_keys` | report identity (organization, report ID) ++ id | empty |
 //! | `tls_results` | id u64 | `TLSResult` JSON |
 //! | `tls_results_key` | policy ++ 0 ++ day ++ 0 ++ recipient | id u64 (uniqueness) |
 //! | `mtasts` | domain | `PolicyRecord` JSON |
@@ -65,12 +67,14 @@ pub const TREES: &[&str] = &[
     "queue_data",
     "dmarc_reports",
     "dmarc_by_end",
+    "dmarc_report_keys",
     "dmarc_evals",
     "dmarc_evals_by_domain",
     "dmarc_suppress",
     "dmarc_suppress_addr",
     "tls_reports",
     "tls_by_end",
+    "tls_report_keys",
     "tls_results",
     "tls_results_key",
     "tlsrpt_suppress",
@@ -308,12 +312,14 @@ pub struct Store {
     pub queue_data: Tree,
     pub dmarc_reports: Tree,
     pub dmarc_by_end: Tree,
+    pub dmarc_report_keys: Tree,
     pub dmarc_evals: Tree,
     pub dmarc_evals_by_domain: Tree,
     pub dmarc_suppress: Tree,
     pub dmarc_suppress_addr: Tree,
     pub tls_reports: Tree,
     pub tls_by_end: Tree,
+    pub tls_report_keys: Tree,
     pub tls_results: Tree,
     pub tls_results_key: Tree,
     pub tlsrpt_suppress: Tree,
@@ -384,12 +390,14 @@ impl Store {
             queue_data: t("queue_data")?,
             dmarc_reports: t("dmarc_reports")?,
             dmarc_by_end: t("dmarc_by_end")?,
+            dmarc_report_keys: t("dmarc_report_keys")?,
             dmarc_evals: t("dmarc_evals")?,
             dmarc_evals_by_domain: t("dmarc_evals_by_domain")?,
             dmarc_suppress: t("dmarc_suppress")?,
             dmarc_suppress_addr: t("dmarc_suppress_addr")?,
             tls_reports: t("tls_reports")?,
             tls_by_end: t("tls_by_end")?,
+            tls_report_keys: t("tls_report_keys")?,
             tls_results: t("tls_results")?,
             tls_results_key: t("tls_results_key")?,
             tlsrpt_suppress: t("tlsrpt_suppress")?,
@@ -533,12 +541,14 @@ impl Store {
             "queue_data" => &self.queue_data,
             "dmarc_reports" => &self.dmarc_reports,
             "dmarc_by_end" => &self.dmarc_by_end,
+            "dmarc_report_keys" => &self.dmarc_report_keys,
             "dmarc_evals" => &self.dmarc_evals,
             "dmarc_evals_by_domain" => &self.dmarc_evals_by_domain,
             "dmarc_suppress" => &self.dmarc_suppress,
             "dmarc_suppress_addr" => &self.dmarc_suppress_addr,
             "tls_reports" => &self.tls_reports,
             "tls_by_end" => &self.tls_by_end,
+            "tls_report_keys" => &self.tls_report_keys,
             "tls_results" => &self.tls_results,
             "tls_results_key" => &self.tls_results_key,
             "tlsrpt_suppress" => &self.tlsrpt_suppress,

@@ -75,11 +75,34 @@ async fn dmarc_reports_import_and_queries() {
         ],
     );
     assert!(ok, "{out}");
+    // The .gz is the same report again (same reporter and report ID): stored once.
     assert!(
-        out.contains("imported 3 DMARC reports (IDs 1..=3)"),
+        out.contains("imported 2 DMARC reports (IDs 1..=2), 1 already present"),
         "{out}"
     );
+    assert!(
+        out.contains("dmarc-google.xml.gz: DMARC report google.com/9391651994964116463 for example.org: already present (ID 1)"),
+        "{out}"
+    );
+    // Google's next report: the same rows under another report ID.
+    let second = dir.path().join("google-second.xml");
+    let xml = std::fs::read_to_string(fixture("dmarc-google.xml")).unwrap();
+    std::fs::write(
+        &second,
+        xml.replace("9391651994964116463", "9391651994964116464"),
+    )
+    .unwrap();
+    let (ok, out) = cli(data, &["import", "dmarc", second.to_str().unwrap()]);
+    assert!(
+        ok && out.contains("imported 1 DMARC reports (ID 3)"),
+        "{out}"
+    );
+    // The zip holds the Google and Yahoo reports again, and one more.
     let (ok, out) = cli(data, &["import", "dmarc", &fixture("dmarc-reports.zip")]);
+    assert!(
+        out.contains("imported 1 DMARC reports (ID 4), 2 already present"),
+        "{out}"
+    );
     assert!(ok, "{out}");
     let zip_count = parsed_dmarc("dmarc-reports.zip").len();
     assert!(zip_count >= 2);
@@ -94,9 +117,10 @@ async fn dmarc_reports_import_and_queries() {
         google
     );
     let mut google2 = google.clone();
-    google2["ID"] = json!(2);
+    google2["ID"] = json!(3);
+    google2["ReportMetadata"]["ReportID"] = json!("9391651994964116464");
     assert_eq!(
-        c.ok("DMARCReportID", json!(["example.org", 2])).await,
+        c.ok("DMARCReportID", json!(["example.org", 3])).await,
         google2
     );
     let absent = (
@@ -117,15 +141,25 @@ async fn dmarc_reports_import_and_queries() {
         "sherpa:badParams"
     );
 
-    // Every imported report with its ID, in import order.
-    let mut imported = Vec::new();
+    // Every stored report with its ID, in import order: each (reporter, report ID) once.
+    let mut imported: Vec<Value> = Vec::new();
     for f in [
         "dmarc-google.xml",
         "dmarc-google.xml.gz",
         "dmarc-yahoo.xml",
+        "second",
         "dmarc-reports.zip",
     ] {
-        for mut r in parsed_dmarc(f) {
+        let parsed = if f == "second" {
+            vec![google2.clone()]
+        } else {
+            parsed_dmarc(f)
+        };
+        for mut r in parsed {
+            let identity = |r: &Value| r["ReportMetadata"]["ReportID"].clone();
+            if imported.iter().any(|i| identity(i) == identity(&r)) {
+                continue;
+            }
             r["ID"] = json!(imported.len() + 1);
             imported.push(r);
         }
@@ -152,7 +186,7 @@ async fn dmarc_reports_import_and_queries() {
         want.len() >= 2
             && want
                 .iter()
-                .all(|r| r["ReportMetadata"]["ReportID"] == google["ReportMetadata"]["ReportID"])
+                .all(|r| r["ReportMetadata"]["OrgName"] == google["ReportMetadata"]["OrgName"])
     );
     let day1 = json!(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", ""]);
     let reports = c.ok("DMARCReports", day1.clone()).await;
@@ -211,7 +245,8 @@ async fn dmarc_reports_import_and_queries() {
         )
         .await;
     let all = all.as_array().unwrap();
-    assert_eq!(all.len(), 3 + zip_count);
+    assert_eq!(all.len(), imported.len());
+    assert_eq!(imported.len(), 3 + zip_count - 2);
     for w in all.windows(2) {
         let (a, b) = (
             &w[0]["ReportMetadata"]["DateRange"]["End"],
@@ -278,6 +313,20 @@ async fn tls_reports_import_and_queries() {
         ],
     );
     assert!(ok, "{out}");
+    assert!(out.contains("already present (ID 1)"), "{out}");
+    // Google's next day's report: another report ID.
+    let second = dir.path().join("tlsrpt-second.json");
+    let json_text = std::fs::read_to_string(fixture("tlsrpt-google.json")).unwrap();
+    std::fs::write(
+        &second,
+        json_text.replace(
+            "2024-01-01T00:00:00Z_example.com",
+            "2024-01-01T00:00:00Z_example.com-2",
+        ),
+    )
+    .unwrap();
+    let (ok, out) = cli(data, &["import", "tlsrpt", second.to_str().unwrap()]);
+    assert!(ok && out.contains("imported 1 TLS reports (ID 3)"), "{out}");
     let s = TestServer::start_in(data, TEST_CONFIG);
     let c = s.client().await;
 
@@ -301,7 +350,8 @@ async fn tls_reports_import_and_queries() {
     let period = json!(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", domain]);
     let reports = c.ok("TLSReports", period.clone()).await;
     let mut want2 = want.clone();
-    want2["ID"] = json!(2);
+    want2["ID"] = json!(3);
+    want2["Report"]["ReportID"] = json!("2024-01-01T00:00:00Z_example.com-2");
     assert_eq!(reports, json!([want, want2]));
     assert!(
         c.err(

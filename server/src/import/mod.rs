@@ -13,6 +13,7 @@
 //! | [`tls_reports`] | RFC 8460 JSON report (or a JSON array of them): plain or gzip | [`TlsReportImport`]: the [`api::Report`] plus policy domain, sender and host-report flag for [`api::TLSReportRecord`] |
 //! | [`queue_message`] | SMTP `MAIL FROM`/`RCPT TO` addresses, a file name for errors, and an RFC 5322 message | [`QueuedMessage`]: what an [`api::Msg`] needs plus the message bytes (CRLF line endings) |
 //! | [`evaluations`], [`tls_results`], [`mtasts_policies`] | a JSON array of the API's own type (plain or gzip) | `Vec<`[`api::Evaluation`] / [`api::TLSResult`] / [`api::PolicyRecord`]`>` |
+//! | [`units`] | any of the report files above, an RFC 5322 message carrying reports (attached, in `multipart/*`, forwarded), or an mbox file of such messages | one [`Unit`] per file or message: its reports, why it was skipped, or why it failed |
 //! | [`synthetic_dmarc_xml`], [`synthetic_tls_report_json`] | a number | a valid, deterministic report, for benchmarks |
 //!
 //! Domains are parsed with [`crate::dns::parse_domain`] (mox's `dns.ParseDomain`), so report
@@ -27,6 +28,7 @@ mod compress;
 mod dmarc;
 mod enums;
 mod json;
+mod mail;
 mod queue;
 mod tlsrpt;
 mod xmltext;
@@ -35,6 +37,7 @@ use std::fmt;
 
 pub use dmarc::{SYNTHETIC_DOMAINS, dmarc_reports, synthetic_dmarc_xml};
 pub use json::{evaluations, mtasts_policies, tls_results};
+pub use mail::{Outcome, Unit, Wanted, units};
 pub use queue::{QueuedMessage, queue_message};
 pub use tlsrpt::{TlsReportImport, synthetic_tls_report_json, tls_reports};
 
@@ -160,6 +163,8 @@ mod robustness {
                 } else {
                     mutate(&mut rng, &data)
                 };
+                // Whatever it is, it becomes units without panicking.
+                let _ = super::units("f", &input, super::Wanted::Any);
                 let results = [
                     super::dmarc_reports("f", &input).map(|_| ()),
                     super::tls_reports("f", &input).map(|_| ()),
