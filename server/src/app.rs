@@ -28,6 +28,9 @@ pub struct App {
     /// Bounds the password hashes running at once (logins).
     pub hashes: crate::auth::HashGate,
     pub log_levels: LogLevels,
+    /// Report imports over HTTP run one at a time, so that a report uploaded twice at
+    /// once is still stored once.
+    pub imports: tokio::sync::Mutex<()>,
 }
 
 /// Maps a store failure to the API's `server:error` with mox's `<context>: <err>` form.
@@ -117,6 +120,7 @@ impl App {
             hashes: Default::default(),
             log_levels,
             static_config,
+            imports: tokio::sync::Mutex::new(()),
         })
     }
 

@@ -2,7 +2,8 @@
 //! `queue add`, and `export` / `import-store`.
 //!
 //! sled locks its directory, so the commands that open the store cannot run while a server
-//! uses the same data directory; they fail with the lock error instead of racing it.
+//! uses the same data directory; they say so instead of racing it. The report imports are
+//! the exception: they send the files to the running server (see [`crate::remote`]).
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use crate::api::auth::ADMIN_PASSWORD_KEY;
 use crate::app::App;
 use crate::config::LoadedConfig;
 use crate::import::Wanted;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// A mox-compatible admin server over sled.
 #[derive(Debug, Parser)]
@@ -121,6 +122,15 @@ pub struct ReportArgs {
     /// Print the summary only, not one line per file or message.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Send the files to the server at this admin URL (`http://HOST:PORT/admin/`)
+    /// instead of opening the store. Without it, the files go to the server running on
+    /// the data directory when there is one (its URL is in `DATA/server-url`).
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// The admin password for --server, in the first line of FILE (default: the
+    /// generated `DATA/admin-password`, else asked for on a terminal).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -327,12 +337,44 @@ fn import_reports(
     let config = load_config(cli)?;
     let host = config.config.hostname_domain().to_api();
     let units = crate::intake::read_paths(&args.paths, wanted)?;
-    let store = open_store(cli)?;
-    let result = crate::intake::store_units(&store, &host, units, args.keep_going)
-        .map_err(|e| e.to_string())?;
-    if result.stored {
-        flush(&store)?;
-    }
+    let opened = match &args.server {
+        Some(url) => Err(StoreError::Locked(format!("sending to {url}"))),
+        None => Store::open_with(&cli.data, store_options(cli)),
+    };
+    let result = match opened {
+        Ok(store) => {
+            crate::reports::repair_indexes_logged(&store).map_err(|e| e.to_string())?;
+            let result = crate::intake::store_units(&store, &host, units, args.keep_going)
+                .map_err(|e| e.to_string())?;
+            if result.stored {
+                flush(&store)?;
+            }
+            result
+        }
+        Err(StoreError::Locked(why)) => {
+            // All or nothing still: check every input here before sending any.
+            let failed: Vec<_> = units
+                .iter()
+                .filter_map(|u| match &u.outcome {
+                    crate::import::Outcome::Failed(e) => Some(e.to_string()),
+                    _ => None,
+                })
+                .collect();
+            if !failed.is_empty() && !args.keep_going {
+                for f in &failed {
+                    println!("{f}");
+                }
+                return Err(format!(
+                    "nothing imported: {} of {} inputs failed (fix or remove them, or use --keep-going to import the others)",
+                    failed.len(),
+                    units.len()
+                ));
+            }
+            drop(units);
+            block_on(send_to_server(cli, args, wanted, &why))??
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     for u in &result.units {
         if !args.quiet || u.status == "failed" {
             println!("{}", u.text);
@@ -343,6 +385,88 @@ fn import_reports(
     }
     println!("{} in {:.2?}", result.summary, started.elapsed());
     Ok(())
+}
+
+/// Sends the inputs to the running server, file by file (a Maildir's messages each on
+/// their own), and combines the answers.
+async fn send_to_server(
+    cli: &Cli,
+    args: &ReportArgs,
+    wanted: Wanted,
+    why: &str,
+) -> Result<crate::intake::ImportResult, String> {
+    let url = match &args.server {
+        Some(u) => u.clone(),
+        None => {
+            let file = crate::remote::url_file(&cli.data);
+            match std::fs::read_to_string(&file) {
+                Ok(u) if !u.trim().is_empty() => u.trim().to_string(),
+                _ => {
+                    return Err(format!(
+                        "{why}, and no running server's URL is known ({} is missing): give --server URL",
+                        file.display()
+                    ));
+                }
+            }
+        }
+    };
+    let password = admin_password_for(cli, args, &url)?;
+    let remote = crate::remote::Remote::login(&url, &password)
+        .await
+        .map_err(|e| format!("logging in to {url}: {e}"))?;
+    println!("the store is in use by the server at {url}: sending the files to it");
+    let kind = match wanted {
+        Wanted::Dmarc => "dmarc",
+        Wanted::Tls => "tlsrpt",
+        Wanted::Any => "reports",
+    };
+    let mut files = Vec::new();
+    for path in &args.paths {
+        if path.is_dir() {
+            files.extend(crate::intake::maildir_messages(path)?);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut parts = Vec::with_capacity(files.len());
+    for f in &files {
+        let sent = remote
+            .import(&f.display().to_string(), read(f)?, kind, args.keep_going)
+            .await;
+        match sent {
+            Ok(r) => parts.push(r),
+            Err(e) => {
+                remote.logout().await;
+                return Err(e);
+            }
+        }
+    }
+    remote.logout().await;
+    Ok(crate::intake::combine(parts))
+}
+
+/// The admin password for logging in to a running server: --password-file, the
+/// generated password file, or a prompt.
+fn admin_password_for(cli: &Cli, args: &ReportArgs, url: &str) -> Result<String, String> {
+    let first_line = |p: &Path| -> Result<String, String> {
+        let text =
+            std::fs::read_to_string(p).map_err(|e| format!("reading {}: {e}", p.display()))?;
+        Ok(text.lines().next().unwrap_or("").to_string())
+    };
+    if let Some(p) = &args.password_file {
+        return first_line(p);
+    }
+    let generated = password_file(&cli.data);
+    if generated.exists() {
+        return first_line(&generated);
+    }
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password(format!("admin password for {url}: "))
+            .map_err(|e| e.to_string());
+    }
+    Err(format!(
+        "the admin password for {url} is needed: give --password-file FILE"
+    ))
 }
 
 fn id_range(ids: &[i64]) -> String {
@@ -462,13 +586,20 @@ fn serve(cli: &Cli, listen: Option<String>) -> Result<(), String> {
             .map_err(|e| format!("listening on {listen}: {e}"))?;
         tracing::info!(target: "server::http", addr = %running.addr, "admin server listening, API at /admin/api/");
         println!("listening on http://{}/admin/", running.addr);
+        // For the CLI: `import` sends files here while this server holds the store.
+        let url_file = crate::remote::url_file(&app.data_dir);
+        if let Err(e) = std::fs::write(&url_file, crate::remote::admin_url(running.addr) + "\n") {
+            tracing::warn!(target: "server::http", "writing {}: {e}", url_file.display());
+        }
         let handle = running.handle.clone();
         actix_web::rt::spawn(async move {
             wait_for_signal().await;
             tracing::info!(target: "server::http", "shutting down");
             handle.stop(true).await;
         });
-        server.await.map_err(|e| e.to_string())?;
+        let served = server.await.map_err(|e| e.to_string());
+        let _ = std::fs::remove_file(&url_file);
+        served?;
         app.flush().await.map_err(|e| e.message.clone())?;
         if backups.keep > 0 {
             backup(&app, backups.keep).await;

@@ -358,6 +358,30 @@ async fn route(req: HttpRequest, payload: web::Payload, srv: &Server) -> HttpRes
             Err(resp) => resp,
         };
     }
+    if rest == crate::import_http::PATH {
+        if method != Method::POST {
+            return text(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "405 - method not allowed - use post",
+            );
+        }
+        // Authenticated as an API call (session and CSRF header): it changes the store.
+        return match check_auth(srv, &req, true).await {
+            Err(resp) => resp,
+            Ok(_) => {
+                // A file may be up to 32 times the API's body limit: it gets as many
+                // body timeouts, capped at the request deadline.
+                let timeout = srv
+                    .limits
+                    .body_timeout
+                    .saturating_mul(32)
+                    .min(srv.limits.request_deadline);
+                let resp =
+                    crate::import_http::handle(&req, payload, srv.app.clone(), timeout).await;
+                gzip_json(&req, resp).await
+            }
+        };
+    }
     if rest != "/api/LoginPrep" && rest != "/api/Login" {
         match check_auth(srv, &req, is_api).await {
             Ok(token) => ctx.session = Some(token),

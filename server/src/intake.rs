@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sherpa_admin::api;
 
 use crate::import::{Outcome, Unit, Wanted, units};
@@ -70,7 +70,7 @@ pub fn maildir_messages(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// What happened to one unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UnitResult {
     /// The file, or `FILE: message N`.
@@ -80,7 +80,7 @@ pub struct UnitResult {
     /// `imported` (at least one report new), `present` (every report already stored),
     /// `skipped` (no report in it), `failed`, or `not-stored` (it parsed, but another
     /// unit failed and the import stores all or nothing).
-    pub status: &'static str,
+    pub status: String,
     /// One line for people.
     pub text: String,
     /// IDs of the reports stored by this import.
@@ -90,7 +90,7 @@ pub struct UnitResult {
 }
 
 /// The result of an import.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportResult {
     pub units: Vec<UnitResult>,
@@ -151,7 +151,7 @@ pub fn store_units(
         let mut r = UnitResult {
             name: u.name,
             subject: u.subject,
-            status: "failed",
+            status: "failed".into(),
             text: String::new(),
             new_ids: Vec::new(),
             present_ids: Vec::new(),
@@ -162,7 +162,7 @@ pub fn store_units(
             }
             Outcome::Skipped(why) => {
                 result.skipped += 1;
-                r.status = "skipped";
+                r.status = "skipped".into();
                 r.text = format!("{shown}: skipped: {why}");
             }
             Outcome::Reports {
@@ -175,7 +175,7 @@ pub fn store_units(
                 let mut labels: Vec<String> = dmarc.iter().map(dmarc_label).collect();
                 labels.extend(tls.iter().map(tls_label));
                 if !store_any {
-                    r.status = "not-stored";
+                    r.status = "not-stored".into();
                     r.text = format!("{shown}: {}: not stored", describe(&labels));
                 } else {
                     let (nd, nt) = (dmarc.len(), tls.len());
@@ -207,16 +207,15 @@ pub fn store_units(
                     debug_assert_eq!(stored.len(), nd + nt);
                     r.status = if r.new_ids.is_empty() && !r.present_ids.is_empty() {
                         "present"
-                    } else if labels.is_empty() {
-                        "skipped"
                     } else {
                         "imported"
-                    };
+                    }
+                    .into();
                     r.text = format!("{shown}: {}", outcome_text(&labels, &stored));
                 }
                 if labels.is_empty() {
                     result.skipped += 1;
-                    r.status = "skipped";
+                    r.status = "skipped".into();
                     r.text = format!("{shown}: skipped:");
                 }
                 if !ignored.is_empty() {
@@ -233,6 +232,34 @@ pub fn store_units(
     result.stored = store_any && (result.dmarc_new + result.tls_new) > 0;
     result.summary = summary(&result, store_any);
     Ok(result)
+}
+
+/// The results of several imports (one per file sent to a running server) as one.
+pub fn combine(parts: Vec<ImportResult>) -> ImportResult {
+    let mut all = ImportResult {
+        units: Vec::new(),
+        dmarc_new: 0,
+        dmarc_present: 0,
+        tls_new: 0,
+        tls_present: 0,
+        skipped: 0,
+        failed: 0,
+        stored: false,
+        summary: String::new(),
+    };
+    for p in parts {
+        all.units.extend(p.units);
+        all.dmarc_new += p.dmarc_new;
+        all.dmarc_present += p.dmarc_present;
+        all.tls_new += p.tls_new;
+        all.tls_present += p.tls_present;
+        all.skipped += p.skipped;
+        all.failed += p.failed;
+        all.stored |= p.stored;
+    }
+    let stored_any = all.failed == 0 || all.units.iter().any(|u| u.status != "not-stored");
+    all.summary = summary(&all, stored_any);
+    all
 }
 
 /// `DMARC report a/1 for x` for one report, `3 reports` for more.

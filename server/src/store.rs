@@ -94,6 +94,9 @@ pub enum StoreError {
     Schema(String),
     /// A uniqueness or existence rule of the data (e.g. "absent", "not unique").
     Constraint(String),
+    /// Another process has the store open (sled locks its directory): a running server,
+    /// usually. The message names the directory.
+    Locked(String),
 }
 
 impl fmt::Display for StoreError {
@@ -105,6 +108,7 @@ impl fmt::Display for StoreError {
             }
             StoreError::Schema(e) => f.write_str(e),
             StoreError::Constraint(e) => f.write_str(e),
+            StoreError::Locked(e) => f.write_str(e),
         }
     }
 }
@@ -370,13 +374,24 @@ impl Store {
             // sled's default page cache is 1 GiB; the admin server's working set is small.
             .cache_capacity(64 << 20)
             .open()
-            .map_err(|e| {
-                StoreError::Sled(format!(
+            .map_err(|e| match &e {
+                // sled wraps the failed `flock` in an error of its own kind, with this text.
+                sled::Error::Io(io)
+                    if io.kind() == std::io::ErrorKind::WouldBlock
+                        || io.to_string().contains("could not acquire lock") =>
+                {
+                    StoreError::Locked(format!(
+                        "the store in {} is in use by another process (a server running on this \
+                         data directory?)",
+                        dir.display()
+                    ))
+                }
+                _ => StoreError::Sled(format!(
                     "the store in {} cannot be read: it is damaged, or not a store of this server \
                      (restore it from a backup with `import-store` into an empty data directory); \
                      the store library said: {e}",
                     dir.display()
-                ))
+                )),
             })?;
         let t = |name: &str| db.open_tree(name);
         let store = Store {

@@ -584,3 +584,269 @@ async fn evaluations_results_policies_and_suppress_lists() {
         assert_eq!(c.ok(list, json!([])).await.as_array().unwrap().len(), 1);
     }
 }
+
+/// A report email as reporters send them: a text part and the given attachments
+/// (content type, file name, bytes), base64-encoded.
+fn report_mail(from: &str, subject: &str, attachments: &[(&str, &str, Vec<u8>)]) -> Vec<u8> {
+    use base64::Engine as _;
+    let mut m = format!(
+        "Return-Path: <{from}>\r\nFrom: {from}\r\nTo: reports@example.org\r\nSubject: {subject}\r\n\
+         Date: Tue, 2 Jan 2024 04:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"=_part\"\r\n\r\n\
+         --=_part\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n{subject}\r\n"
+    );
+    for (ctype, name, data) in attachments {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+        m.push_str(&format!(
+            "--=_part\r\nContent-Type: {ctype}; name=\"{name}\"\r\n\
+             Content-Disposition: attachment; filename=\"{name}\"\r\n\
+             Content-Transfer-Encoding: base64\r\n\r\n"
+        ));
+        for line in encoded.as_bytes().chunks(76) {
+            m.push_str(std::str::from_utf8(line).unwrap());
+            m.push_str("\r\n");
+        }
+    }
+    m.push_str("--=_part--\r\n");
+    m.into_bytes()
+}
+
+fn gzipped(data: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(data).unwrap();
+    z.finish().unwrap()
+}
+
+/// Reports in a Maildir and an mbox, imported into a running server through the CLI
+/// (which finds the server's URL in the data directory and logs in), then again (every
+/// report already present), then over HTTP directly.
+#[tokio::test]
+async fn report_emails_import_while_the_server_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let read = |name: &str| std::fs::read(fixture(name)).unwrap();
+
+    // The Maildir: Google's zip, Microsoft's gzip, a TLS report, a message with several
+    // reports, and a message without any.
+    let maildir = dir.path().join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    let messages = [
+        (
+            "new/1.m",
+            report_mail(
+                "noreply-dmarc-support@google.com",
+                "Report domain: example.org Submitter: google.com",
+                &[(
+                    "application/zip",
+                    "google.com!example.org!1704067200!1704153599.zip",
+                    read("dmarc-reports.zip"),
+                )],
+            ),
+        ),
+        (
+            "new/2.m",
+            report_mail(
+                "dmarcreport@microsoft.com",
+                "Report Domain: example.com Submitter: yahoo",
+                &[(
+                    "application/gzip",
+                    "yahoo!example.com.xml.gz",
+                    gzipped(&read("dmarc-yahoo.xml")),
+                )],
+            ),
+        ),
+        (
+            "cur/3.m:2,S",
+            report_mail(
+                "smtp-tls-reporting@google.com",
+                "Report Domain: example.com Submitter: google.com",
+                &[(
+                    "application/tlsrpt+gzip",
+                    "google.com!example.com!1704067200!1704153599.json.gz",
+                    gzipped(&read("tlsrpt-google.json")),
+                )],
+            ),
+        ),
+        (
+            "cur/4.m:2,S",
+            report_mail(
+                "reports@example.net",
+                "Several",
+                &[
+                    ("text/xml", "google.xml", read("dmarc-google.xml")),
+                    (
+                        "application/tlsrpt+json",
+                        "ms.json",
+                        read("tlsrpt-microsoft.json"),
+                    ),
+                ],
+            ),
+        ),
+        (
+            "cur/5.m:2,S",
+            b"From: friend@example.net\r\nSubject: lunch?\r\n\r\nAt noon.\r\n".to_vec(),
+        ),
+    ];
+    for (name, m) in &messages {
+        std::fs::write(maildir.join(name), m).unwrap();
+    }
+
+    // The server runs on the data directory, so the CLI cannot open the store.
+    let cfg = dir.path().join("server.toml");
+    std::fs::write(&cfg, TEST_CONFIG).unwrap();
+    let pw = dir.path().join("pw");
+    std::fs::write(&pw, "import-password-1\n").unwrap();
+    crate::common::bin_set_password(&data, "import-password-1");
+    let server = crate::common::BinServer::start(&data, Some(&cfg));
+    let url = format!("http://{}/admin/", server.addr);
+    assert_eq!(
+        std::fs::read_to_string(data.join("server-url")).unwrap(),
+        format!("{url}\n")
+    );
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "reports",
+            maildir.to_str().unwrap(),
+            "--password-file",
+            pw.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        cli(&data, &args)
+    };
+    let (ok, out) = import(&[]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains(&format!(
+            "the store is in use by the server at {url}: sending the files to it"
+        )),
+        "{out}"
+    );
+    let m = |name: &str| maildir.join(name).display().to_string();
+    for line in [
+        format!("{} (\"Report domain: example.org Submitter: google.com\"): 3 reports: 3 imported, 0 already present", m("new/1.m")),
+        format!("{} (\"Report Domain: example.com Submitter: yahoo\"): DMARC report Yahoo/1704240000.123456 for example.com: already present (ID 2)", m("new/2.m")),
+        format!("{} (\"Report Domain: example.com Submitter: google.com\"): TLS report Google Inc./2024-01-01T00:00:00Z_example.com for example.com: imported (ID 1)", m("cur/3.m:2,S")),
+        format!("{} (\"Several\"): 2 reports: 1 imported, 1 already present", m("cur/4.m:2,S")),
+        format!("{} (\"lunch?\"): skipped: no report in it (parts: text/plain)", m("cur/5.m:2,S")),
+        "imported 3 DMARC reports, 2 already present; imported 2 TLS reports; 1 without reports skipped".to_string(),
+    ] {
+        assert!(out.contains(&line), "missing {line:?} in:\n{out}");
+    }
+
+    // Again: nothing new.
+    let (ok, out) = import(&["--quiet"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("imported 0 DMARC reports, 5 already present; imported 0 TLS reports, 2 already present; 1 without reports skipped"),
+        "{out}"
+    );
+
+    // An mbox with a broken report stores nothing, and says which message.
+    let mut mbox = b"From reports@example.net Tue Jan  2 04:00:00 2024\n".to_vec();
+    mbox.extend(report_mail(
+        "reports@example.net",
+        "fine",
+        &[("text/xml", "ok.xml", read("dmarc-google.xml"))],
+    ));
+    mbox.extend(b"\nFrom reports@example.net Tue Jan  2 05:00:00 2024\n");
+    mbox.extend(report_mail(
+        "reports@example.net",
+        "broken",
+        &[(
+            "application/gzip",
+            "bad.xml.gz",
+            gzipped(b"<feedback><report_metadata/></feedback>"),
+        )],
+    ));
+    let mbox_path = dir.path().join("reports.mbox");
+    std::fs::write(&mbox_path, &mbox).unwrap();
+    let (ok, out) = cli(
+        &data,
+        &[
+            "import",
+            "dmarc",
+            mbox_path.to_str().unwrap(),
+            "--password-file",
+            pw.to_str().unwrap(),
+        ],
+    );
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{}: message 2: attachment \"bad.xml.gz\": ",
+            mbox_path.display()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("nothing imported: 1 of 2 inputs failed"),
+        "{out}"
+    );
+
+    // Over HTTP: the API's authentication, one file per request, JSON back.
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{url}import?name=a.xml"))
+        .body(read("dmarc-google.xml"))
+        .send()
+        .await
+        .unwrap();
+    // As the API answers: no CSRF header, no session.
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "user:noAuth", "{v}");
+    let mut c = crate::common::Client::new(server.addr);
+    c.login("import-password-1").await;
+    let r = http
+        .post(format!("{url}import?name=a.json.gz&kind=tlsrpt"))
+        .header(
+            "cookie",
+            format!("webadminsession=\"{} \"", c.session.as_deref().unwrap()),
+        )
+        .header("x-mox-csrf", c.csrf.as_deref().unwrap())
+        .body(gzipped(&read("tlsrpt-google.json")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["units"][0]["status"], "present");
+    assert_eq!(v["units"][0]["presentIds"], json!([1]));
+    assert_eq!(v["tlsPresent"], 1);
+    let r = http
+        .post(format!("{url}import?kind=xml"))
+        .header(
+            "cookie",
+            format!("webadminsession=\"{} \"", c.session.as_deref().unwrap()),
+        )
+        .header("x-mox-csrf", c.csrf.as_deref().unwrap())
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let period = json!(["2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z", ""]);
+    assert_eq!(
+        c.ok("DMARCReports", period.clone())
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        c.ok("TLSReports", period).await.as_array().unwrap().len(),
+        2
+    );
+
+    // A stopped server takes its URL file with it; the import then opens the store.
+    assert!(server.terminate().success());
+    assert!(!data.join("server-url").exists());
+    let (ok, out) = import(&["--quiet"]);
+    assert!(ok && !out.contains("sending the files"), "{out}");
+    assert!(out.contains("5 already present"), "{out}");
+}
