@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { startServer, launchBrowser, screenshot, apiCall, password, root, outDir } from './harness.mjs'
+import { startServer, launchBrowser, screenshot, apiCall, password, root, outDir, fixtures } from './harness.mjs'
 
 let server
 let browser
@@ -521,6 +521,46 @@ test('API reference: linked from the footer, self-contained, every type link res
 	await p.screenshot({ path: join(outDir, 'api-reference-narrow.png') })
 	assert.deepEqual(consoleErrors, [])
 	await p.close()
+})
+
+test('import on the DMARC and TLS pages: a line per file or message, and a report already stored is not stored again', async () => {
+	await go(page, '#dmarc?start=2023-12-25&end=2024-01-10')
+	await heading(page, 'DMARC aggregate reports').waitFor()
+	const google = readFileSync(join(fixtures, 'dmarc-google.xml'))
+	const yahoo = readFileSync(join(fixtures, 'dmarc-yahoo.xml'))
+	// A report email as Microsoft sends them: the report gzipped and attached.
+	const mail = Buffer.from([
+		'From: dmarcreport@microsoft.com', 'Subject: Report Domain: example.com', 'MIME-Version: 1.0',
+		'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: text/plain', '', 'Report attached.',
+		'--b', 'Content-Type: application/gzip; name="yahoo.xml.gz"', 'Content-Disposition: attachment; filename="yahoo.xml.gz"',
+		'Content-Transfer-Encoding: base64', '', gzipSync(yahoo).toString('base64').replace(/.{76}/g, '$&\r\n'), '--b--', '',
+	].join('\r\n'))
+	const upload = async files => {
+		await page.getByLabel('Files', { exact: true }).setInputFiles(files)
+		await page.getByRole('button', { name: 'Import', exact: true }).click()
+	}
+	await upload([{ name: 'google.xml', mimeType: 'text/xml', buffer: google }, { name: 'report.eml', mimeType: 'message/rfc822', buffer: mail }])
+	const results = page.getByRole('list', { name: 'Import results' })
+	await results.getByText(/^google\.xml: DMARC report google\.com\/9391651994964116463 for example\.org: already present \(ID 1\)$/).waitFor()
+	await results.getByText(/^report\.eml \("Report Domain: example\.com"\): DMARC report Yahoo\/1704240000\.123456 for example\.com: imported \(ID \d+\)$/).waitFor()
+	await page.getByText('1 new, 1 already present.').waitFor()
+	await screenshot(page, 'dmarc-import')
+	await page.getByRole('button', { name: 'Show the new reports' }).click()
+	await page.getByRole('link', { name: 'example.com', exact: true }).waitFor()
+
+	// The same email again: stored once.
+	await upload([{ name: 'again.eml', mimeType: 'message/rfc822', buffer: mail }])
+	await page.getByText('0 new, 1 already present.').waitFor()
+	// Something that is not a report says why, next to the form.
+	await upload([{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('\x00 not a report') }])
+	await results.getByText(/^notes\.txt: error: not a report/).waitFor()
+	await page.getByText('0 new, 0 already present, 1 failed (see below).').waitFor()
+
+	// The TLS page takes TLS reports the same way.
+	await go(page, '#tlsrpt')
+	await heading(page, 'TLS reports').waitFor()
+	await upload([{ name: 'tls.json', mimeType: 'application/json', buffer: readFileSync(join(fixtures, 'tlsrpt-google.json')) }])
+	await results.getByText(/^tls\.json: TLS report Google Inc\.\/.*: already present \(ID 1\)$/).waitFor()
 })
 
 test('log out: the session ends and the login prompt is shown', async () => {

@@ -2,8 +2,8 @@
 // DMARC evaluations, TLS results, the TLSRPT record lookup, and both suppress lists.
 
 import * as api from '../../../generated/api'
-import { Ctx, form, field, button, render } from './app'
-import { h, Child, link, href, section, table, dl, fmtTime, ymd, parseYmd, yesno, domainFull, domainName, age } from './dom'
+import { Ctx, form, field, button, render, client, login } from './app'
+import { h, Child, link, href, section, table, dl, fmtTime, ymd, parseYmd, yesno, domainFull, domainName, age, errMessage } from './dom'
 import { crumbs } from './domain'
 
 // The period of a report page, from the hash query (start and end as yyyy-mm-dd, end
@@ -75,6 +75,101 @@ function tabs(items: [string, string[]][], currentIndex: number): HTMLElement {
 const dmarcTabs = (i: number) => tabs([['Summaries', ['dmarc']], ['Reports', ['dmarc', 'reports']], ['Evaluations', ['dmarc', 'evaluations']]], i)
 const tlsTabs = (i: number) => tabs([['Summaries', ['tlsrpt']], ['Reports', ['tlsrpt', 'reports']], ['Results', ['tlsrpt', 'results']]], i)
 
+// Importing reports: the server's POST /admin/import takes one file per request (a
+// report, a report email or an mbox file) and answers with a line per file or message.
+
+interface ImportUnit {
+	name: string
+	subject: string | null
+	status: string // imported, present, skipped, failed, not-stored
+	text: string
+	newIds: number[]
+	presentIds: number[]
+}
+
+interface ImportResult {
+	units: ImportUnit[]
+	dmarcNew: number
+	dmarcPresent: number
+	tlsNew: number
+	tlsPresent: number
+	skipped: number
+	failed: number
+	stored: boolean
+	summary: string
+}
+
+interface ApiError {
+	code: string
+	message: string
+}
+
+// Sends one file, with the session's CSRF token; an ended session prompts for the
+// password once and sends it again, as the API client does for calls.
+async function importFile(file: File, kind: string): Promise<ImportResult> {
+	for (let attempt = 0; ; attempt++) {
+		const query = new URLSearchParams({ name: file.name, kind: kind })
+		const resp = await fetch('import?' + query.toString(), { method: 'POST', headers: { 'x-mox-csrf': client.authState.token || '' }, body: file })
+		let body: { error?: ApiError } & Partial<ImportResult>
+		try {
+			body = await resp.json()
+		} catch {
+			throw new Error(file.name + ': the server answered with status ' + resp.status)
+		}
+		const err = body.error
+		if (!err) {
+			return body as ImportResult
+		}
+		if (attempt === 0 && (err.code === 'user:noAuth' || err.code === 'user:badAuth')) {
+			client.authState.token = await login(err.message)
+			continue
+		}
+		throw new Error(file.name + ': ' + err.message)
+	}
+}
+
+// The import form of the DMARC and TLS pages: files in, a line per file or message out.
+function importSection(kind: 'dmarc' | 'tlsrpt'): HTMLElement {
+	const input = h('input', { type: 'file', name: 'import-files', multiple: true, required: true })
+	const results = h('ul', { class: 'import-results', 'aria-label': 'Import results' })
+	const more = h('p', {})
+	const f = form({ class: 'import', 'aria-label': 'Import reports' }, async () => {
+		results.replaceChildren()
+		more.replaceChildren()
+		let added = 0
+		let present = 0
+		let failed = 0
+		for (const file of Array.from(input.files || [])) {
+			try {
+				const r = await importFile(file, kind)
+				for (const u of r.units) {
+					results.append(h('li', { class: 'import-' + u.status }, u.text))
+				}
+				added += r.dmarcNew + r.tlsNew
+				present += r.dmarcPresent + r.tlsPresent
+				failed += r.failed
+			} catch (e) {
+				failed++
+				results.append(h('li', { class: 'import-failed' }, errMessage(e)))
+			}
+		}
+		input.value = ''
+		if (added > 0) {
+			more.append(h('button', { type: 'button', class: 'small', onclick: () => render(true) }, 'Show the new reports'))
+		}
+		const msg = added + ' new, ' + present + ' already present' + (failed ? ', ' + failed + ' failed (see below)' : '') + '.'
+		if (failed) {
+			throw new Error(msg)
+		}
+		return msg
+	},
+	field('Files', input, kind === 'dmarc' ? 'DMARC reports (.xml, .xml.gz, .zip), report emails (.eml) or mbox files.' : 'TLS reports (.json, .json.gz), report emails (.eml) or mbox files.'),
+	h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Import')))
+	return section('Import reports',
+		h('p', {}, 'Reports that arrived by email, as files, saved messages or a mailbox. A report already stored is not stored again.'),
+		f, results, more)
+}
+
 // DMARC
 
 export async function dmarcPage(ctx: Ctx) {
@@ -90,6 +185,7 @@ export async function dmarcPage(ctx: Ctx) {
 			table(['Domain', 'Messages', 'Disposition none', 'Quarantine', 'Reject', 'DKIM fail', 'SPF fail', 'Policy overrides'],
 				sums.map(s => [h('a', { href: href('dmarc', 'reports', s.Domain) + periodQuery(p) }, s.Domain), '' + s.Total, '' + s.DispositionNone, '' + s.DispositionQuarantine, '' + s.DispositionReject, '' + s.DKIMFail, '' + s.SPFFail, counts(s.PolicyOverrides)]),
 				'No reports in this period.')),
+		importSection('dmarc'),
 	]
 }
 
@@ -306,6 +402,7 @@ export async function tlsrptPage(ctx: Ctx) {
 				sums.map(s => [h('a', { href: href('tlsrpt', 'reports', domainName(s.PolicyDomain)) + periodQuery(p) }, domainFull(s.PolicyDomain)), '' + s.Success, '' + s.Failure, counts(s.ResultTypeCounts)]),
 				'No reports in this period.')),
 		tlsrptLookup(ctx, ''),
+		importSection('tlsrpt'),
 	]
 }
 
