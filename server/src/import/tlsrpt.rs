@@ -77,9 +77,7 @@ pub fn tls_reports(file_name: &str, bytes: &[u8]) -> Result<Vec<TlsReportImport>
         }
     };
     let json = json.strip_prefix(b"\xef\xbb\xbf").unwrap_or(json);
-    let parsed: OneOrMany =
-        serde_json::from_slice(json).map_err(|e| err(format!("invalid TLS report JSON: {e}")))?;
-    let reports = match parsed {
+    let reports = match parse_json(json).map_err(err)? {
         OneOrMany::One(r) => vec![*r],
         OneOrMany::Many(v) => {
             if v.is_empty() {
@@ -104,11 +102,48 @@ pub fn tls_reports(file_name: &str, bytes: &[u8]) -> Result<Vec<TlsReportImport>
         .collect()
 }
 
-#[derive(Deserialize)]
-#[serde(untagged, expecting = "a TLS report object or an array of them")]
 enum OneOrMany {
     One(Box<ReportJson>),
     Many(Vec<ReportJson>),
+}
+
+/// Reads one report object or an array of them, with errors that say where and what:
+/// `line 1 column 52: policies[0].summary: missing field `total-failure-session-count``
+/// (the position in the file, the path of the JSON value, and serde's reason).
+fn parse_json(json: &[u8]) -> Result<OneOrMany, String> {
+    /// `line L column C: ` and serde_json's reason without its own " at line …" suffix.
+    fn located(e: &serde_json::Error, path: &str) -> String {
+        let text = e.to_string();
+        let reason = text
+            .rsplit_once(" at line ")
+            .map_or(text.as_str(), |(reason, _)| reason);
+        let what = if e.is_syntax() || e.is_eof() {
+            format!("invalid JSON: {reason}")
+        } else if path.is_empty() || path == "." {
+            reason.to_string()
+        } else {
+            format!("{path}: {reason}")
+        };
+        format!("line {} column {}: {what}", e.line(), e.column())
+    }
+    fn read<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, String> {
+        let mut de = serde_json::Deserializer::from_slice(json);
+        let value = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| located(e.inner(), &e.path().to_string()))?;
+        de.end().map_err(|e| located(&e, ""))?;
+        Ok(value)
+    }
+    match json.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => read(json).map(OneOrMany::Many),
+        Some(b'{') => read(json).map(|r| OneOrMany::One(Box::new(r))),
+        None => Err("empty file, no TLS report".to_string()),
+        Some(_) => Err(match serde_json::from_slice::<serde_json::Value>(json) {
+            Err(e) => located(&e, ""),
+            Ok(_) => {
+                "line 1 column 1: a TLS report is a JSON object (or an array of them)".to_string()
+            }
+        }),
+    }
 }
 
 /// `null` reads as the zero value, as Go's encoding/json does.
@@ -132,6 +167,7 @@ fn string_or_seq<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Erro
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a TLS report object")]
 struct ReportJson {
     #[serde(rename = "organization-name", default, deserialize_with = "nullable")]
     organization_name: String,
@@ -508,7 +544,7 @@ mod tests {
         assert_eq!(e.file(), "tlsrpt-malformed.json");
         assert_eq!(
             e.message(),
-            "invalid TLS report JSON: EOF while parsing a list at line 14 column 0"
+            "line 14 column 0: invalid JSON: EOF while parsing a list"
         );
     }
 
@@ -516,26 +552,33 @@ mod tests {
     fn errors() {
         let base = synthetic_tls_report_json(2);
         let cases: Vec<(String, &str)> = vec![
+            ("".into(), "t.json: empty file, no TLS report"),
             (
-                "".into(),
-                "t.json: invalid TLS report JSON: EOF while parsing a value at line 1 column 0",
+                "{\"report-id\": }".into(),
+                "t.json: line 1 column 15: invalid JSON: expected value",
             ),
+            (format!("{base} x"), "t.json: line 1 column "),
             ("[]".into(), "t.json: empty JSON array, no TLS report"),
             (
                 "42".into(),
-                "t.json: invalid TLS report JSON: a TLS report object or an array of them",
+                "t.json: line 1 column 1: a TLS report is a JSON object (or an array of them)",
             ),
             (
                 base.replace(r#""report-id":"synthetic-2","#, ""),
-                "t.json: invalid TLS report JSON: ",
+                "t.json: line 1 column ",
             ),
+            (
+                base.replace(r#""total-failure-session-count":"#, r#""x":"#),
+                "t.json: line 1 column ",
+            ),
+            (format!("[{base}, 7]"), "t.json: line 1 column "),
             (base.replace("synthetic-2", " "), "t.json: empty report-id"),
             (
                 base.replace(
                     r#""start-datetime":"2024-01-03T00:00:00Z""#,
                     r#""start-datetime":"2024-01-03""#,
                 ),
-                "t.json: invalid TLS report JSON: ",
+                "t.json: line 1 column ",
             ),
             (
                 format!(
@@ -553,9 +596,32 @@ mod tests {
                 "t.json: policy 1: empty policy-domain",
             ),
         ];
+        // The whole messages of the located errors: where, the JSON path, and why.
+        let at = |input: &str| parse(input).unwrap_err();
+        let missing = at(&base.replace(r#""report-id":"synthetic-2","#, ""));
+        assert!(
+            missing.ends_with(": missing field `report-id`") && !missing.contains(": ."),
+            "{missing}"
+        );
+        let nested = at(&base.replace(r#""total-failure-session-count":"#, r#""x":"#));
+        assert!(
+            nested.ends_with(": policies[0].summary: missing field `total-failure-session-count`"),
+            "{nested}"
+        );
+        let second = at(&format!("[{base}, 7]"));
+        assert!(
+            second.ends_with(": [1]: invalid type: integer `7`, expected a TLS report object"),
+            "{second}"
+        );
+        let date = at(&base.replace(
+            r#""start-datetime":"2024-01-03T00:00:00Z""#,
+            r#""start-datetime":"2024-01-03""#,
+        ));
+        assert!(date.contains(": date-range.start-datetime: "), "{date}");
         for (input, want) in cases {
             let got = parse(&input).unwrap_err();
-            if want.ends_with(": ") {
+            // A want ending in a space is a prefix (the column varies with the input).
+            if want.ends_with(' ') {
                 assert!(got.starts_with(want), "input {input}: got {got:?}");
             } else {
                 assert_eq!(got, want, "input {input}");
