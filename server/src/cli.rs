@@ -27,6 +27,10 @@ pub struct Cli {
     /// Static configuration file (TOML); built-in defaults when absent.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The server's host name, overriding the settings file's `Hostname` (the default,
+    /// `localhost`, makes the DNS advice unusable): e.g. `--hostname mail.example.org`.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub hostname: Option<String>,
     /// Open a store that lost acknowledged writes (a damaged file) as it is, instead of
     /// refusing it; the store records that this happened.
     #[arg(long, global = true)]
@@ -171,7 +175,11 @@ pub fn main() -> i32 {
 }
 
 fn load_config(cli: &Cli) -> Result<LoadedConfig, String> {
-    LoadedConfig::load(cli.config.as_deref())
+    let mut loaded = LoadedConfig::load(cli.config.as_deref())?;
+    if let Some(name) = &cli.hostname {
+        loaded.set_hostname(name)?;
+    }
+    Ok(loaded)
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {

@@ -324,6 +324,35 @@ pub struct LoadedConfig {
     pub text: String,
 }
 
+/// `text` with its top-level `Hostname = …` line (before the first table) replaced by
+/// one for `name`, or with such a line added at the top.
+fn with_hostname_line(text: &str, name: &str) -> String {
+    let line = format!(
+        "Hostname = {}  # given with --hostname",
+        toml::Value::String(name.to_string())
+    );
+    let mut out = Vec::new();
+    let mut replaced = false;
+    let mut in_table = false;
+    for l in text.lines() {
+        let t = l.trim_start();
+        in_table |= t.starts_with('[');
+        let is_key = t
+            .strip_prefix("Hostname")
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if !in_table && !replaced && is_key {
+            out.push(line.clone());
+            replaced = true;
+        } else {
+            out.push(l.to_string());
+        }
+    }
+    if !replaced {
+        out.insert(0, line);
+    }
+    out.join("\n") + "\n"
+}
+
 impl LoadedConfig {
     /// Loads `path` if given, else the defaults. Parse errors name the file.
     pub fn load(path: Option<&Path>) -> Result<LoadedConfig, String> {
@@ -350,6 +379,26 @@ impl LoadedConfig {
                 })
             }
         }
+    }
+
+    /// Replaces `Hostname` (the `--hostname` flag), checked as the file's would be. The
+    /// text `ConfigFiles` shows says so: the defaults are rendered again, and in a file's
+    /// text the top-level `Hostname` line is replaced (or added) with a comment.
+    pub fn set_hostname(&mut self, name: &str) -> Result<(), String> {
+        let mut config = self.config.clone();
+        config.hostname = name.to_string();
+        config
+            .check()
+            .map_err(|e| format!("--hostname {name:?}: {e}"))?;
+        self.config = config;
+        match &self.path {
+            None => {
+                self.text = toml::to_string_pretty(&self.config)
+                    .map_err(|e| format!("rendering default config: {e}"))?;
+            }
+            Some(_) => self.text = with_hostname_line(&self.text, name),
+        }
+        Ok(())
     }
 
     /// Parses and checks a config text.
@@ -549,6 +598,31 @@ pub fn commented_defaults() -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hostname_flag_replaces_or_adds_the_top_level_line() {
+        let text =
+            "# mine\nHostname = \"localhost\"\n[Listeners.public]\nHostname = \"x.example\"\n";
+        assert_eq!(
+            super::with_hostname_line(text, "mail.example.org"),
+            "# mine\nHostname = \"mail.example.org\"  # given with --hostname\n[Listeners.public]\nHostname = \"x.example\"\n"
+        );
+        assert_eq!(
+            super::with_hostname_line("[Listeners.public]\nHostname = \"x.example\"", "m.example"),
+            "Hostname = \"m.example\"  # given with --hostname\n[Listeners.public]\nHostname = \"x.example\"\n"
+        );
+        let mut loaded = LoadedConfig::load(None).unwrap();
+        loaded.set_hostname("mail.example.org").unwrap();
+        assert_eq!(loaded.config.hostname, "mail.example.org");
+        assert!(
+            loaded.text.contains("Hostname = \"mail.example.org\""),
+            "{}",
+            loaded.text
+        );
+        let err = loaded.set_hostname("bad_name..").unwrap_err();
+        assert!(err.starts_with("--hostname \"bad_name..\": "), "{err}");
+        assert_eq!(loaded.config.hostname, "mail.example.org");
+    }
+
     use super::*;
 
     #[test]

@@ -182,13 +182,34 @@ test('account: set a password and limits', async () => {
 	await pwForm.getByRole('button', { name: 'Set password' }).click()
 	await pwForm.getByText('Password set.').waitFor()
 	assert.equal(await pwForm.getByLabel('New password').inputValue(), '')
+	// A typed password is not shown again.
+	assert.equal(await page.locator('#account-password-set').textContent(), '')
+
+	// A generated one stays visible, with a copy button, once it is set.
+	await pwForm.getByRole('button', { name: 'Generate' }).click()
+	const generated = await pwForm.getByLabel('New password').inputValue()
+	assert.match(generated, /^.{16}$/)
+	await pwForm.getByRole('button', { name: 'Set password' }).click()
+	await pwForm.getByText('Password set.').waitFor()
+	const kept = page.locator('#account-password-set')
+	assert.equal(await kept.locator('pre').textContent(), generated)
+	await kept.getByRole('button', { name: 'Copy password' }).waitFor()
+	assert.equal(await pwForm.getByLabel('New password').inputValue(), '')
 
 	const limits = page.getByRole('form', { name: 'Limits' })
 	await limits.getByLabel('Outgoing messages per day').fill('500')
 	await limits.getByRole('button', { name: 'Save limits' }).click()
 	await page.locator('#notice', { hasText: 'Limits saved.' }).waitFor()
 	assert.equal(await page.getByRole('form', { name: 'Limits' }).getByLabel('Outgoing messages per day').inputValue(), '500')
+	// Still shown after the page was rendered again, and gone once the admin leaves.
+	assert.equal(await kept.locator('pre').textContent(), generated)
 	await screenshot(page, 'account')
+	const here = new URL(page.url()).hash
+	await go(page, '')
+	await heading(page, 'Mail server administration').waitFor()
+	await go(page, here)
+	await page.getByRole('form', { name: 'Set password' }).waitFor()
+	assert.equal(await page.locator('#account-password-set').textContent(), '')
 })
 
 test('DMARC: an imported report shows in the summaries, the domain list and in detail', async () => {
@@ -561,6 +582,38 @@ test('import on the DMARC and TLS pages: a line per file or message, and a repor
 	await heading(page, 'TLS reports').waitFor()
 	await upload([{ name: 'tls.json', mimeType: 'application/json', buffer: readFileSync(join(fixtures, 'tlsrpt-google.json')) }])
 	await results.getByText(/^tls\.json: TLS report Google Inc\.\/.*: already present \(ID 1\)$/).waitFor()
+})
+
+test('a host name that cannot be used in DNS is warned about on the home, domain and DNS pages', async () => {
+	// This server's Hostname is mail.example.org: no warning.
+	await go(page, '')
+	await heading(page, 'Mail server administration').waitFor()
+	assert.equal(await page.locator('#hostname-warning').count(), 0)
+
+	// The same settings, started with --hostname localhost (the built-in default).
+	const other = await startServer(['--hostname', 'localhost'])
+	const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+	ctx2.setDefaultTimeout(timeout)
+	try {
+		const p = await ctx2.newPage()
+		p.on('pageerror', e => pageErrors.push(e.message))
+		await p.goto(other.base)
+		const dlg = await loginDialog(p)
+		await dlg.getByLabel('Password').fill(password)
+		await dlg.getByRole('button', { name: 'Log in' }).click()
+		const warning = p.locator('#hostname-warning')
+		await warning.waitFor()
+		assert.match(await warning.textContent(), /^The server's host name "localhost" names this machine only\. .*Set Hostname .*--hostname mail\.example\.org\.$/)
+		await screenshot(p, 'hostname-warning')
+		for (const [hash, title] of [['#domains/example.org/dnsrecords', 'DNS records for example.org'], ['#domains/example.org/dnscheck', 'Check DNS and TLS for example.org']]) {
+			await p.goto(other.base + hash)
+			await heading(p, title).waitFor()
+			await warning.waitFor()
+		}
+	} finally {
+		await ctx2.close()
+		await other.stop()
+	}
 })
 
 test('log out: the session ends and the login prompt is shown', async () => {

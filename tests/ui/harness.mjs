@@ -78,8 +78,9 @@ export async function startEmptyDNS() {
 }
 
 // Prepares a data directory like an administrator would, then starts the server on a
-// free loopback port. Returns { base, stop, dataDir, log }.
-export async function startServer() {
+// free loopback port. Returns { base, stop, dataDir, log }. `serveArgs` are added to
+// the serve command (e.g. ['--hostname', 'localhost']).
+export async function startServer(serveArgs = []) {
 	const dns = await startEmptyDNS()
 	const dir = mkdtempSync(join(tmpdir(), 'admin-ui-'))
 	const dataDir = join(dir, 'data')
@@ -104,7 +105,7 @@ export async function startServer() {
 	cli(dataDir, configFile, ['queue', 'add', '--from', 'mjl@example.org', '--to', 'remote@example.net', join(fixtures, 'queue-plain.eml')])
 	cli(dataDir, configFile, ['queue', 'add', '--from', 'mjl@example.org', '--to', 'other@example.com', join(fixtures, 'queue-utf8-multipart.eml')])
 
-	const proc = spawn(serverBin(), ['--data', dataDir, '--config', configFile, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+	const proc = spawn(serverBin(), ['--data', dataDir, '--config', configFile, ...serveArgs, 'serve', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
 	let log = ''
 	const base = await new Promise((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error('server did not start within 30 s:\n' + log)), 30000)

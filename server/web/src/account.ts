@@ -1,8 +1,11 @@
 // An account: its configuration, addresses (add/remove), password, limits, removal.
 
 import { Ctx, form, field, button } from './app'
-import { h, link, section, table, dl, fmtSize } from './dom'
+import { h, link, section, table, dl, fmtSize, copyable } from './dom'
 import { crumbs } from './domain'
+
+// The generated password last set on an account page, while the admin stays there.
+let keptPassword: { account: string, value: string } | null = null
 
 // A random password from an alphabet without look-alike characters, 16 characters
 // (about 90 bits).
@@ -32,17 +35,44 @@ export async function accountPage(ctx: Ctx, name: string) {
 	field('Address', addrInput, 'A localpart alone is in ' + (defaultDomain || 'the default domain') + '; "@domain" is a catch-all.'),
 	h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Add address')))
 
-	const pw = h('input', { type: 'password', name: 'password', id: 'account-password', required: true, minlength: 8, autocomplete: 'new-password' })
+	// A generated password is one the admin has not typed: once set, it stays on the page
+	// (until the admin leaves it) with a copy button, to be handed to the account's user.
+	let generated = false
+	const kept = h('div', { id: 'account-password-set' })
+	const showKept = () => {
+		kept.replaceChildren()
+		if (keptPassword && keptPassword.account === name) {
+			kept.append(h('p', {}, 'The new password of ', name, ', shown until you leave this page:'), copyable(keptPassword.value, 'Copy password'))
+		}
+	}
+	showKept()
+	const pw = h('input', { type: 'password', name: 'password', id: 'account-password', required: true, minlength: 8, autocomplete: 'new-password', oninput: () => { generated = false } })
 	const show = h('input', { type: 'checkbox', id: 'account-password-show', onchange: () => { pw.type = show.checked ? 'text' : 'password' } })
 	const setPassword = form({ class: 'inline-form', 'aria-label': 'Set password' }, async () => {
-		await c.SetPassword(name, pw.value)
+		const value = pw.value
+		await c.SetPassword(name, value)
 		pw.value = ''
+		keptPassword = generated ? { account: name, value: value } : null
+		if (keptPassword) {
+			// Forgotten when the admin goes to another page; kept while this one is
+			// rendered again (after saving the limits, say).
+			const here = window.location.hash
+			const forget = () => {
+				if (window.location.hash !== here) {
+					keptPassword = null
+					window.removeEventListener('hashchange', forget)
+				}
+			}
+			window.addEventListener('hashchange', forget)
+		}
+		showKept()
+		generated = false
 		return 'Password set.'
 	},
 	field('New password', pw, 'At least 8 characters.'),
 	h('div', { class: 'field checkbox' }, show, h('label', { for: show.id }, 'Show')),
 	h('div', { class: 'row' },
-		h('button', { type: 'button', onclick: () => { pw.value = randomPassword(); pw.type = 'text'; show.checked = true; pw.select() } }, 'Generate'),
+		h('button', { type: 'button', onclick: () => { pw.value = randomPassword(); generated = true; pw.type = 'text'; show.checked = true; pw.select() } }, 'Generate'),
 		h('button', { type: 'submit' }, 'Set password')))
 
 	const num = (n: string, v: number, min: number) => h('input', { type: 'number', name: n, id: 'limit-' + n, value: '' + v, min: min, step: 1, required: true, inputmode: 'numeric' })
@@ -72,7 +102,7 @@ export async function accountPage(ctx: Ctx, name: string) {
 				ctx.reload('Address ' + a + ' removed.')
 			}, { class: 'small danger', label: 'Remove address ' + a, confirm: 'Remove address ' + a + '?' })]), 'No addresses.'),
 			addAddress),
-		section('Password', setPassword),
+		section('Password', setPassword, kept),
 		section('Limits', limits),
 		section('Configuration',
 			h('details', {}, h('summary', {}, 'Full account configuration'), h('pre', { class: 'json' }, JSON.stringify(acc, null, 2)))),

@@ -4,6 +4,7 @@
 import * as api from '../../../generated/api'
 import { Ctx, form, field, button, lazy } from './app'
 import { h, Child, link, section, table, domainName, domainFull, copyable, errMessage, isAbort, dl } from './dom'
+import { hostnameWarning } from './hostname'
 
 export function crumbs(...items: Child[]): HTMLElement {
 	return h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#' }, 'Home'), items.map(i => [' › ', i]))
@@ -15,7 +16,7 @@ export function domainCrumbs(d: string, ...items: Child[]): HTMLElement {
 
 export async function domainPage(ctx: Ctx, d: string) {
 	const c = ctx.client
-	const [dom, localparts, configs, accounts] = await Promise.all([c.Domain(d), c.DomainLocalparts(d), c.ClientConfigsDomain(d), c.Accounts()])
+	const [dom, localparts, configs, accounts, warning] = await Promise.all([c.Domain(d), c.DomainLocalparts(d), c.ClientConfigsDomain(d), c.Accounts(), hostnameWarning(c)])
 	const name = domainName(dom)
 	const accs = accounts || []
 
@@ -46,6 +47,7 @@ export async function domainPage(ctx: Ctx, d: string) {
 	return [
 		crumbs(h('span', {}, name)),
 		h('h1', {}, 'Domain ', domainFull(dom)),
+		warning,
 		h('ul', { class: 'links' },
 			h('li', {}, link('DNS records to create', 'domains', d, 'dnsrecords')),
 			h('li', {}, link('Check DNS and TLS', 'domains', d, 'dnscheck')),
@@ -70,6 +72,7 @@ export async function dnsRecordsPage(ctx: Ctx, d: string) {
 	return [
 		domainCrumbs(d, h('span', {}, 'DNS records')),
 		h('h1', {}, 'DNS records for ', d),
+		await hostnameWarning(ctx.client),
 		h('p', {}, 'Add these records to the zone of ', d, '. Lines starting with ";" are notes. After publishing them, ', link('check the domain', 'domains', d, 'dnscheck'), '.'),
 		lazy(ctx, async () => {
 			const lines = (await ctx.client.DomainRecords(d)) || []
@@ -221,6 +224,7 @@ export async function dnsCheckPage(ctx: Ctx, d: string) {
 	return [
 		domainCrumbs(d, h('span', {}, 'Check')),
 		h('h1', {}, 'Check DNS and TLS for ', d),
+		await hostnameWarning(ctx.client),
 		h('p', {}, 'A live check of the records in ', link('DNS', 'domains', d, 'dnsrecords'), ', the MX hosts, their TLS certificates, and the client configuration hosts.'),
 		out,
 	]

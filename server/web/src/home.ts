@@ -3,10 +3,11 @@
 
 import { Ctx, form, field } from './app'
 import { h, link, section, domainName, href } from './dom'
+import { hostnameWarning } from './hostname'
 
 export async function home(ctx: Ctx) {
 	const c = ctx.client
-	const [domains, accounts, queueSize, updates] = await Promise.all([c.Domains(), c.Accounts(), c.QueueSize(), c.CheckUpdatesEnabled()])
+	const [domains, accounts, queueSize, updates, warning] = await Promise.all([c.Domains(), c.Accounts(), c.QueueSize(), c.CheckUpdatesEnabled(), hostnameWarning(c)])
 	const doms = domains || []
 	const accs = accounts || []
 
@@ -36,6 +37,7 @@ export async function home(ctx: Ctx) {
 
 	return [
 		h('h1', {}, 'Mail server administration'),
+		warning,
 		h('div', { class: 'cards' },
 			section('Domains',
 				doms.length === 0 ? h('p', { class: 'muted' }, 'No domains yet.') : h('ul', { class: 'list', id: 'domain-list' }, doms.map(d => h('li', {}, link(domainName(d), 'domains', domainName(d))))),
