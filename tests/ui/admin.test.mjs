@@ -224,6 +224,29 @@ test('DMARC: an imported report shows in the summaries, the domain list and in d
 	await link.waitFor()
 	const row = page.locator('tbody tr', { hasText: 'example.org' })
 	assert.match(await row.textContent(), /example\.org/)
+
+	// The chart's bars add up to the summary, segment by segment (the fixture: 12
+	// messages passed, 5 failed, 3 rejected), and to its table of numbers.
+	const chart = page.locator('#chart-dmarc-days')
+	await chart.locator('svg.bars rect.bar').first().waitFor()
+	const bySegment = await chart.evaluate(c => {
+		const sums = {}
+		for (const r of c.querySelectorAll('rect.bar')) {
+			sums[r.dataset.segment] = (sums[r.dataset.segment] || 0) + Number(r.dataset.value)
+		}
+		return sums
+	})
+	assert.deepEqual(bySegment, { Pass: 12, Fail: 5, Rejected: 3 })
+	const total = Number((await row.locator('td').nth(1).textContent()).trim())
+	assert.equal(total, 20)
+	await chart.getByText('Numbers').click()
+	const numbers = await chart.locator('tbody tr').evaluateAll(rows => rows.map(r => Array.from(r.children).slice(1).map(c => Number(c.textContent))))
+	assert.deepEqual(numbers, [[12, 5, 0, 3, 20]])
+	// The top sources: every reported address, the busiest first, with its pass rate.
+	const sources = page.getByRole('heading', { name: 'Top sending sources' }).locator('..').locator('tbody tr')
+	assert.ok(await sources.count() >= 2)
+	assert.match(await sources.first().textContent(), /^192\.0\.2\.10/)
+	await page.getByRole('cell', { name: '2001:db8::25' }).waitFor()
 	await screenshot(page, 'dmarc')
 	await link.click()
 	await heading(page, 'DMARC reports for example.org').waitFor()
@@ -238,6 +261,17 @@ test('DMARC: an imported report shows in the summaries, the domain list and in d
 test('TLS reports: an imported report shows in the summaries and in detail', async () => {
 	await go(page, '#tlsrpt?start=2024-01-01&end=2024-01-31')
 	await heading(page, 'TLS reports').waitFor()
+	// Sessions per day match the summary (1830 successful, 7 failed), for all policy
+	// domains and for the one reported.
+	const sessions = async () => page.locator('#chart-tls-days').evaluate(c => Array.from(c.querySelectorAll('rect.bar')).map(r => r.dataset.segment + ' ' + r.dataset.value))
+	await page.locator('#chart-tls-days rect.bar').first().waitFor()
+	assert.deepEqual(await sessions(), ['Successful 1830', 'Failed 7'])
+	const summary = await page.locator('tbody tr', { hasText: 'example.com' }).first().textContent()
+	assert.match(summary, /1830.*7/)
+	await page.getByLabel('Policy domain').selectOption('example.com')
+	await page.getByText('TLS sessions per day for example.com').waitFor()
+	assert.deepEqual(await sessions(), ['Successful 1830', 'Failed 7'])
+	await screenshot(page, 'tlsrpt')
 	await page.getByRole('link', { name: 'example.com' }).click()
 	await heading(page, 'TLS reports for example.com').waitFor()
 	await page.locator('tbody tr', { hasText: 'Google Inc.' }).getByRole('link').first().click()
@@ -453,7 +487,7 @@ test('narrow screen: no sideways scrolling, and the menu works from the keyboard
 	const narrow = await context.newPage()
 	narrow.on('pageerror', e => pageErrors.push(e.message))
 	await narrow.setViewportSize({ width: 360, height: 740 })
-	for (const [hash, title, shot] of [['', 'Mail server administration', 'home-narrow'], ['#queue', 'Queue', 'queue-narrow'], ['#accounts/alice', 'Account alice', 'account-narrow'], ['#webserver', 'Web server configuration', 'webserver-narrow']]) {
+	for (const [hash, title, shot] of [['', 'Mail server administration', 'home-narrow'], ['#queue', 'Queue', 'queue-narrow'], ['#accounts/alice', 'Account alice', 'account-narrow'], ['#webserver', 'Web server configuration', 'webserver-narrow'], ['#dmarc?start=2024-01-01&end=2024-01-31', 'DMARC aggregate reports', 'dmarc-narrow'], ['#tlsrpt?start=2024-01-01&end=2024-01-31', 'TLS reports', 'tlsrpt-narrow']]) {
 		await go(narrow, hash)
 		await heading(narrow, title).waitFor()
 		const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)

@@ -5,6 +5,7 @@ import * as api from '../../../generated/api'
 import { Ctx, form, field, button, render, client, login } from './app'
 import { h, Child, link, href, section, table, dl, fmtTime, ymd, parseYmd, yesno, domainFull, domainName, age, errMessage } from './dom'
 import { crumbs } from './domain'
+import { Segment, dayChart, daysOf, meter } from './charts'
 
 // The period of a report page, from the hash query (start and end as yyyy-mm-dd, end
 // inclusive). The default is the last 7 days including today.
@@ -170,11 +171,85 @@ function importSection(kind: 'dmarc' | 'tlsrpt'): HTMLElement {
 		f, results, more)
 }
 
+// The day (local, yyyy-mm-dd) a report counts on in the charts: the day its period
+// begins, or the first day of the chart when it began earlier.
+function dayIndex(index: Map<string, number>, days: string[], begin: Date): number {
+	const i = index.get(ymd(begin))
+	if (i !== undefined) {
+		return i
+	}
+	return begin.getTime() < new Date(days[0] + 'T00:00:00').getTime() ? 0 : days.length - 1
+}
+
+const dmarcSegments: Segment[] = [
+	{ label: 'Pass', cls: 'c-pass' },
+	{ label: 'Fail', cls: 'c-fail' },
+	{ label: 'Quarantined', cls: 'c-quarantine' },
+	{ label: 'Rejected', cls: 'c-reject' },
+]
+
+// Which segment a report row counts in: what the receiver did with the messages when it
+// applied a policy, else whether DMARC passed (aligned DKIM or SPF).
+function dmarcSegment(pe: api.PolicyEvaluated): number {
+	if (pe.Disposition === 'reject') {
+		return 3
+	}
+	if (pe.Disposition === 'quarantine') {
+		return 2
+	}
+	return pe.DKIM === 'pass' || pe.SPF === 'pass' ? 0 : 1
+}
+
+// Messages per day by result, and the sources that sent the most, from the period's
+// reports.
+function dmarcCharts(ctx: Ctx, reports: api.DomainFeedback[], p: Period): HTMLElement[] {
+	const days = daysOf(p.start, p.end)
+	const index = new Map(days.map((d, i) => [d, i]))
+	const values = days.map(() => dmarcSegments.map(() => 0))
+	const sources = new Map<string, { count: number, pass: number }>()
+	for (const r of reports) {
+		const i = dayIndex(index, days, new Date(r.ReportMetadata.DateRange.Begin * 1000))
+		for (const rec of r.Records || []) {
+			const n = rec.Row.Count
+			const seg = dmarcSegment(rec.Row.PolicyEvaluated)
+			if (days.length > 0) {
+				values[i][seg] += n
+			}
+			const s = sources.get(rec.Row.SourceIP) || { count: 0, pass: 0 }
+			s.count += n
+			s.pass += seg === 0 ? n : 0
+			sources.set(rec.Row.SourceIP, s)
+		}
+	}
+	const top = Array.from(sources.entries()).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0])).slice(0, 10)
+	const max = top.length ? top[0][1].count : 0
+	const reverse = (ip: string) => {
+		const cell = h('span', { class: 'muted' }, '…')
+		ctx.client.LookupIP(ip).then(r => {
+			const names = r.Hostnames || []
+			cell.className = names.length ? '' : 'muted'
+			cell.textContent = names.length ? names.join(', ') : '-'
+		}, () => {
+			cell.textContent = '-'
+		})
+		return cell
+	}
+	return [
+		section('Messages per day',
+			dayChart('chart-dmarc-days', 'Messages per day by DMARC result', days, dmarcSegments, values)),
+		section('Top sending sources',
+			table(['Source IP', 'Reverse name', 'Messages', 'DMARC pass'],
+				top.map(([ip, s]) => [ip, reverse(ip), h('span', { class: 'meter-cell' }, meter(s.count, max, s.count + ' messages'), '' + s.count), Math.round(s.pass / s.count * 100) + '%']),
+				'No sources in this period.')),
+	]
+}
+
 // DMARC
 
 export async function dmarcPage(ctx: Ctx) {
 	const p = period(ctx)
-	const sums = (await ctx.client.DMARCSummaries(p.start, p.end, '')) || []
+	const [summaries, reports] = await Promise.all([ctx.client.DMARCSummaries(p.start, p.end, ''), ctx.client.DMARCReports(p.start, p.end, '')])
+	const sums = summaries || []
 	return [
 		crumbs(h('span', {}, 'DMARC')),
 		h('h1', {}, 'DMARC aggregate reports'),
@@ -185,6 +260,7 @@ export async function dmarcPage(ctx: Ctx) {
 			table(['Domain', 'Messages', 'Disposition none', 'Quarantine', 'Reject', 'DKIM fail', 'SPF fail', 'Policy overrides'],
 				sums.map(s => [h('a', { href: href('dmarc', 'reports', s.Domain) + periodQuery(p) }, s.Domain), '' + s.Total, '' + s.DispositionNone, '' + s.DispositionQuarantine, '' + s.DispositionReject, '' + s.DKIMFail, '' + s.SPFFail, counts(s.PolicyOverrides)]),
 				'No reports in this period.')),
+		dmarcCharts(ctx, reports || [], p),
 		importSection('dmarc'),
 	]
 }
@@ -388,9 +464,44 @@ function tlsrptLookup(ctx: Ctx, initial: string): HTMLElement {
 	return section('TLSRPT record lookup', h('p', {}, 'The DNS record (_smtp._tls.domain) that says where TLS reports for a domain go.'), f, out)
 }
 
+const tlsSegments: Segment[] = [
+	{ label: 'Successful', cls: 'c-pass' },
+	{ label: 'Failed', cls: 'c-fail' },
+]
+
+// TLS sessions per day, successful and failed, for all policy domains or one.
+function tlsChart(reports: api.TLSReportRecord[], p: Period): HTMLElement {
+	const days = daysOf(p.start, p.end)
+	const index = new Map(days.map((d, i) => [d, i]))
+	const domains = Array.from(new Set(reports.flatMap(r => (r.Report.Policies || []).map(x => x.Policy.Domain)))).sort()
+	const draw = (domain: string) => {
+		const values = days.map(() => [0, 0])
+		for (const r of reports) {
+			const i = dayIndex(index, days, r.Report.DateRange.Start)
+			for (const pol of r.Report.Policies || []) {
+				if (days.length > 0 && (domain === '' || pol.Policy.Domain === domain)) {
+					values[i][0] += pol.Summary.TotalSuccessfulSessionCount
+					values[i][1] += pol.Summary.TotalFailureSessionCount
+				}
+			}
+		}
+		return dayChart('chart-tls-days', 'TLS sessions per day' + (domain ? ' for ' + domain : ''), days, tlsSegments, values)
+	}
+	let chart = draw('')
+	const select = h('select', {
+		name: 'chart-domain', onchange: () => {
+			const next = draw(select.value)
+			chart.replaceWith(next)
+			chart = next
+		},
+	}, h('option', { value: '' }, 'All policy domains'), domains.map(d => h('option', { value: d }, d)))
+	return section('Sessions per day', field('Policy domain', select), chart)
+}
+
 export async function tlsrptPage(ctx: Ctx) {
 	const p = period(ctx)
-	const sums = (await ctx.client.TLSRPTSummaries(p.start, p.end, '')) || []
+	const [summaries, reports] = await Promise.all([ctx.client.TLSRPTSummaries(p.start, p.end, ''), ctx.client.TLSReports(p.start, p.end, '')])
+	const sums = summaries || []
 	return [
 		crumbs(h('span', {}, 'TLS reports')),
 		h('h1', {}, 'TLS reports'),
@@ -401,6 +512,7 @@ export async function tlsrptPage(ctx: Ctx) {
 			table(['Policy domain', 'Successful sessions', 'Failed sessions', 'Failures by type'],
 				sums.map(s => [h('a', { href: href('tlsrpt', 'reports', domainName(s.PolicyDomain)) + periodQuery(p) }, domainFull(s.PolicyDomain)), '' + s.Success, '' + s.Failure, counts(s.ResultTypeCounts)]),
 				'No reports in this period.')),
+		tlsChart(reports || [], p),
 		tlsrptLookup(ctx, ''),
 		importSection('tlsrpt'),
 	]
