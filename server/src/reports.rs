@@ -700,10 +700,41 @@ mod tests {
     }
 
     #[test]
+    fn the_same_report_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut a = DomainFeedback::default();
+        a.report_metadata.org_name = "google.com".into();
+        a.report_metadata.report_id = "1".into();
+        let mut by_email = DomainFeedback::default();
+        by_email.report_metadata.email = "google.com".into();
+        by_email.report_metadata.report_id = "1".into();
+        let mut other = a.clone();
+        other.report_metadata.report_id = "2".into();
+        let stored = dmarc_add(&store, vec![a.clone(), a.clone(), other]).unwrap();
+        assert_eq!(stored, [Stored::New(1), Stored::Present(1), Stored::New(2)]);
+        // A reporter without a name is known by its email address.
+        assert_eq!(
+            dmarc_add(&store, vec![by_email, a]).unwrap(),
+            [Stored::Present(1), Stored::Present(1)]
+        );
+        assert_eq!(store.dmarc_reports.len(), 2);
+        assert_eq!(store.dmarc_report_keys.len(), 2);
+    }
+
+    #[test]
     fn repair_rebuilds_a_short_report_index_and_leaves_a_whole_one() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let ids = dmarc_add(&store, vec![DomainFeedback::default(); 3]).unwrap();
+        let reports = (0..3)
+            .map(|i| {
+                let mut r = DomainFeedback::default();
+                r.report_metadata.report_id = format!("r{i}");
+                r
+            })
+            .collect();
+        let ids = dmarc_add(&store, reports).unwrap();
+        assert!(ids.iter().all(|s| matches!(s, Stored::New(_))), "{ids:?}");
         let result = TLSResult {
             policy_domain: "example.org".into(),
             day_utc: "20240102".into(),
