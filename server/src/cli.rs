@@ -593,12 +593,13 @@ fn serve(cli: &Cli, listen: Option<String>) -> Result<(), String> {
         let (running, server) = crate::http::start(app.clone(), &listen, workers)
             .map_err(|e| format!("listening on {listen}: {e}"))?;
         tracing::info!(target: "server::http", addr = %running.addr, "admin server listening, API at /admin/api/");
-        println!("listening on http://{}/admin/", running.addr);
         // For the CLI: `import` sends files here while this server holds the store.
+        // Written before the address is announced, so whoever waits for that finds it.
         let url_file = crate::remote::url_file(&app.data_dir);
         if let Err(e) = std::fs::write(&url_file, crate::remote::admin_url(running.addr) + "\n") {
             tracing::warn!(target: "server::http", "writing {}: {e}", url_file.display());
         }
+        println!("listening on http://{}/admin/", running.addr);
         let handle = running.handle.clone();
         actix_web::rt::spawn(async move {
             wait_for_signal().await;

@@ -9,8 +9,13 @@ pub(super) async fn spf_lookup(
 ) -> (String, Option<SPFRecord>, Option<String>) {
     let txts = match rs.txt(&format!("{}.", d.ascii)).await {
         Ok(a) => a.records,
+        // mox names the name looked up (absolute) when it does not exist at all.
         Err(e) if e.is_not_found() => {
-            return (String::new(), None, Some("spf: no txt record".to_string()));
+            return (
+                String::new(),
+                None,
+                Some(format!("spf: no txt record for {}.", d.ascii)),
+            );
         }
         Err(e) => {
             return (
@@ -106,7 +111,7 @@ pub(super) async fn check_spf(c: &Ctx<'_>, r: &mut SPFCheckResult) {
                     let status = spf_result_text(out.result());
                     if status != "pass" {
                         errors.push(format!(
-                            "IP \"{ip}\" does not pass {kind} SPF evaluation, status not \"pass\" but \"{status}\" (explanation \"{}\").",
+                            "IP \"{ip}\" does not pass {kind} SPF evaluation, status not \"pass\" but \"{status}\" (explanation \"{}\")",
                             out.explanation().unwrap_or("")
                         ));
                     }
