@@ -84,7 +84,7 @@ async fn spf_without_the_host() {
     ]).await;
     assert_eq!(r.spf.domain_txt, "v=spf1 ip4:192.0.2.1 -all");
     let rec = r.spf.domain_record.unwrap();
-    assert_eq!(rec.directives[0].i_pstr, "192.0.2.1");
+    assert_eq!(rec.directives[0].i_pstr, "192.0.2.1/32");
     assert_eq!(rec.directives[1].qualifier, "-");
     assert_eq!(r.spf.instructions, vec![
         "Ensure DNS TXT records like the following exists:\n\n\tspfnohost.test. TXT \"v=spf1 ip4:127.0.0.1 -all\"\n\tmx.mox.test. TXT \"v=spf1 a -all\"\n\nIf you have an existing mail setup, with other hosts also sending mail for you domain, you should add those IPs as well. You could replace \"-all\" with \"~all\" to treat mail sent from unlisted IPs as \"softfail\", or with \"?all\" for \"neutral\".".to_string()
@@ -108,9 +108,53 @@ async fn spf_syntax_error() {
     f.zones()
         .set_txt("spfsyntax.test", "v=spf1 ip4:127.0.0.1 bogus:x -all");
     let r = expect(&f, &[
-        "SPF error: Looking up domain SPF record: spf: malformed spf txt record: unknown mechanism or malformed term \"bogus:x\"",
+        "SPF error: Looking up domain SPF record: spf: malformed spf txt record: expected \"=\" (leftover \":x -all\")",
     ]).await;
     assert!(r.spf.domain_record.is_none());
+}
+
+/// The messages mox gives for a missing and a mistyped SPF record, and `IPstr` as mox
+/// writes it (with the prefix length).
+#[tokio::test]
+async fn spf_missing_mistyped_and_ip_text() {
+    let f = Fixture::new("spfnone.test").await;
+    f.zones().remove("spfnone.test", RecordType::TXT);
+    let r = f.check().await;
+    assert_eq!(
+        r.spf.errors,
+        ["Looking up domain SPF record: spf: no txt record for spfnone.test."],
+        "{r:#?}"
+    );
+    assert!(r.spf.domain_record.is_none());
+
+    let f = Fixture::new("spftypo.test").await;
+    f.zones()
+        .set_txt("spftypo.test", "v=spf1 ip4:127.0.0.1 ~al");
+    let r = f.check().await;
+    assert_eq!(
+        r.spf.errors,
+        [
+            "Looking up domain SPF record: spf: malformed spf txt record: expected \" \" (leftover \"l\")"
+        ],
+        "{r:#?}"
+    );
+
+    let f = Fixture::new("spfip.test").await;
+    f.zones().set_txt(
+        "spfip.test",
+        "v=spf1 ip4:127.0.0.1 ip4:127.0.0.9 ip6:::1 -all",
+    );
+    let r = f.check().await;
+    assert_eq!(r.spf.errors, Vec::<String>::new(), "{r:#?}");
+    let ips: Vec<_> = r
+        .spf
+        .domain_record
+        .unwrap()
+        .directives
+        .iter()
+        .map(|d| d.i_pstr.clone())
+        .collect();
+    assert_eq!(ips, ["127.0.0.1/32", "127.0.0.9/32", "::1/128", ""]);
 }
 
 #[tokio::test]
