@@ -235,6 +235,40 @@ async fn mtasts_id_mismatch() {
     assert!(r.mtasts.instructions[3].starts_with("Ensure a DNS TXT record like the following exists:\n\n\t_mta-sts TXT \"v=STSv1; id=20240101T000000\"\n\n"));
 }
 
+/// A TLSRPT record whose rua= is not a URI gets mox's parser message.
+#[tokio::test]
+async fn tlsrpt_rua_without_scheme() {
+    let f = Fixture::new("tlsrptbad.test").await;
+    f.zones()
+        .set_txt("_smtp._tls.tlsrptbad.test", "v=TLSRPTv1; rua=bogus");
+    let r = f.check().await;
+    assert_eq!(
+        r.domain_tlsrpt.errors,
+        [
+            "Looking up TLSRPT record: parsing record: tlsrpt: record syntax error: missing scheme in uri"
+        ],
+        "{:#?}",
+        r.domain_tlsrpt
+    );
+}
+
+/// An MTA-STS record without an id gets mox's parser message.
+#[tokio::test]
+async fn mtasts_record_without_id() {
+    let f = Fixture::new("stsnoid.test").await;
+    f.zones().set_txt("_mta-sts.stsnoid.test", "v=STSv1;");
+    let r = f.check().await;
+    assert!(
+        r.mtasts
+            .errors
+            .iter()
+            .any(|e| e.ends_with("mtasts: record syntax error: expected at least 1 char")),
+        "{:#?}",
+        r.mtasts
+    );
+    assert!(r.mtasts.record.is_none());
+}
+
 #[tokio::test]
 async fn srv_records_missing() {
     let f = Fixture::new("nosrv.test").await;

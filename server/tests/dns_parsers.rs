@@ -67,7 +67,21 @@ fn exercise(input: &str) {
         && let Ok(rec) = spf::parse(input)
     {
         let again = spf::parse(&spf::record_text(&rec)).expect("formatted SPF record re-parses");
-        assert_eq!(again, rec, "SPF round trip of {input:?}");
+        // IPstr keeps the address as written (as in mox), and the formatted record writes
+        // it in its usual form: equal up to that.
+        let usual = |r: &sherpa_admin::api::SPFRecord| {
+            let mut r = r.clone();
+            for d in &mut r.directives {
+                if let Some((ip, len)) = d.i_pstr.split_once('/')
+                    && let Ok(a) = ip.parse::<std::net::IpAddr>()
+                {
+                    d.i_pstr = format!("{a}/{len}");
+                }
+            }
+            r
+        };
+        assert_eq!(usual(&again), usual(&rec), "SPF round trip of {input:?}");
+        assert_eq!(spf::record_text(&again), spf::record_text(&rec));
     }
     let _ = dkim::parse(input);
     let _ = dmarc::parse(input);

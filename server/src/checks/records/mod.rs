@@ -8,6 +8,96 @@ pub mod mtasts;
 pub mod spf;
 pub mod tlsrpt;
 
+/// A position in a `key=value; …` record (MTA-STS, TLS-RPT), with the error shape both
+/// of mox's parsers for them use: the message, then ` (remain "…")` when text is left.
+pub(crate) struct Fields<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Fields<'a> {
+    pub(crate) fn new(text: &'a str) -> Fields<'a> {
+        Fields { text, at: 0 }
+    }
+
+    pub(crate) fn done(&self) -> bool {
+        self.at >= self.text.len()
+    }
+
+    pub(crate) fn error<T>(&self, msg: &str) -> Result<T, String> {
+        if self.done() {
+            Err(msg.to_string())
+        } else {
+            Err(format!("{msg} (remain {:?})", &self.text[self.at..]))
+        }
+    }
+
+    pub(crate) fn expect(&mut self, lit: &str) -> Result<(), String> {
+        if self.text[self.at..].starts_with(lit) {
+            self.at += lit.len();
+            Ok(())
+        } else {
+            self.error(&format!("expected {lit:?}"))
+        }
+    }
+
+    /// `;` with optional blanks around it.
+    pub(crate) fn delimiter(&mut self) -> bool {
+        let b = self.text.as_bytes();
+        let blank = |o: &mut usize| {
+            while *o < b.len() && (b[*o] == b' ' || b[*o] == b'\t') {
+                *o += 1;
+            }
+        };
+        let mut o = self.at;
+        blank(&mut o);
+        if o >= b.len() || b[o] != b';' {
+            return false;
+        }
+        o += 1;
+        blank(&mut o);
+        self.at = o;
+        true
+    }
+
+    /// The bytes that `ok` accepts (given their index in the run), at least one.
+    pub(crate) fn run(&mut self, ok: impl Fn(u8, usize) -> bool) -> Result<String, String> {
+        if self.done() {
+            return self.error("expected at least 1 char");
+        }
+        let rest = &self.text.as_bytes()[self.at..];
+        let n = rest
+            .iter()
+            .enumerate()
+            .take_while(|&(i, &b)| ok(b, i))
+            .count();
+        if n == 0 {
+            return self.error("expected at least one char");
+        }
+        // Only ASCII is accepted, so the run ends on a character boundary.
+        let s = self.text[self.at..self.at + n].to_string();
+        self.at += n;
+        Ok(s)
+    }
+
+    /// Blanks (spaces and tabs).
+    pub(crate) fn blanks(&mut self) {
+        let b = self.text.as_bytes();
+        while self.at < b.len() && (b[self.at] == b' ' || b[self.at] == b'\t') {
+            self.at += 1;
+        }
+    }
+
+    pub(crate) fn take(&mut self, lit: &str) -> bool {
+        if self.text[self.at..].starts_with(lit) {
+            self.at += lit.len();
+            true
+        } else {
+            false
+        }
+    }
+}
+
 /// mox's `TXTStrings`: a value of up to 100 bytes as one quoted string, longer values as a
 /// parenthesised list of 100-byte quoted chunks on their own lines, so they can be pasted
 /// into zone files and DNS admin interfaces that limit string length.

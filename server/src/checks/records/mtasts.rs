@@ -8,58 +8,52 @@ use sherpa_admin::api::{MTASTSRecord, Mode, Pair, Policy, STSMX};
 
 use crate::dns::{Domain, parse_domain};
 
+use super::Fields;
+
 pub fn is_mtasts(txt: &str) -> bool {
     txt.starts_with("v=STSv1")
 }
 
-/// Parses `v=STSv1; id=<1-32 alnum>[; ext=value]...`.
+/// Parses `v=STSv1; id=<1-32 alnum>[; ext=value]...` as mox does, with its messages
+/// (`expected semicolon`, `expected at least 1 char`, `missing id`, each followed by
+/// ` (remain "…")` when text is left).
 pub fn parse_record(txt: &str) -> Result<MTASTSRecord, String> {
-    let mut fields = txt
-        .split(';')
-        .map(|f| f.trim_matches(|c| c == ' ' || c == '\t'));
-    if fields.next() != Some("v=STSv1") {
-        return Err("expected \"v=STSv1\"".to_string());
-    }
+    let mut p = Fields::new(txt);
     let mut r = MTASTSRecord {
         version: "STSv1".to_string(),
         ..MTASTSRecord::default()
     };
-    let rest: Vec<&str> = fields.collect();
-    let n = rest.len();
-    for (i, f) in rest.iter().enumerate() {
-        if f.is_empty() && i == n - 1 {
-            continue;
-        }
-        let (k, v) = f
-            .split_once('=')
-            .ok_or_else(|| format!("expected \"=\" in field {f:?}"))?;
-        if k == "id" {
-            if !r.id.is_empty() {
-                return Err("duplicate id".to_string());
+    p.expect("v=STSv1")?;
+    if !p.delimiter() {
+        return p.error("expected semicolon");
+    }
+    let mut seen: Vec<String> = Vec::new();
+    loop {
+        // Keys: up to 32 of letters, digits, '-', '.', and '_' after the first.
+        let key = p.run(|b, i| {
+            i < 32 && (b.is_ascii_alphanumeric() || (i > 0 && b == b'_') || b == b'-' || b == b'.')
+        })?;
+        p.expect("=")?;
+        let dup = seen.contains(&key);
+        seen.push(key.clone());
+        if key == "id" {
+            // A second id is not read (mox uses the first), and what follows is left over.
+            if !dup {
+                r.id = p.run(|b, i| i < 32 && b.is_ascii_alphanumeric())?;
             }
-            if v.is_empty() || v.len() > 32 || !v.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return Err(format!("invalid id {v:?}"));
-            }
-            r.id = v.to_string();
         } else {
-            let key_ok = !k.is_empty()
-                && k.len() <= 32
-                && k.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
-            let value_ok = !v.is_empty()
-                && v.chars()
-                    .all(|c| ('\x21'..='\x7e').contains(&c) && c != ';' && c != '=');
-            if !key_ok || !value_ok {
-                return Err(format!("invalid extension {f:?}"));
-            }
-            r.extensions.push(Pair {
-                key: k.to_string(),
-                value: v.to_string(),
-            });
+            let value = p.run(|b, _| b > b' ' && b < 0x7f && b != b'=' && b != b';')?;
+            r.extensions.push(Pair { key, value });
+        }
+        if !p.delimiter() || p.done() {
+            break;
         }
     }
+    if !p.done() {
+        return p.error("leftover characters");
+    }
     if r.id.is_empty() {
-        return Err("missing id".to_string());
+        return p.error("missing id");
     }
     Ok(r)
 }
@@ -191,14 +185,20 @@ mod tests {
         let r = parse_record("v=STSv1; id=20240101T000000; ext=x;").unwrap();
         assert_eq!(r.id, "20240101T000000");
         assert_eq!(r.extensions.len(), 1);
-        for bad in [
-            "v=STSv1",
-            "v=STSv1; id=",
-            "v=STSv1; id=a-b",
-            "v=STSv2; id=1",
-            "v=STSv1; id=1; id=2",
+        for (bad, want) in [
+            ("v=STSv1", "expected semicolon"),
+            ("v=STSv1;", "expected at least 1 char"),
+            ("v=STSv1; id=", "expected at least 1 char"),
+            ("v=STSv1; id=a-b", "leftover characters (remain \"-b\")"),
+            (
+                "v=STSv2; id=1",
+                "expected \"v=STSv1\" (remain \"v=STSv2; id=1\")",
+            ),
+            ("v=STSv1; id=1; id=2", "leftover characters (remain \"2\")"),
+            ("v=STSv1; ext=1", "missing id"),
+            ("v=STSv1; =1", "expected at least one char (remain \"=1\")"),
         ] {
-            assert!(parse_record(bad).is_err(), "{bad}");
+            assert_eq!(parse_record(bad).unwrap_err(), want, "{bad}");
         }
     }
 

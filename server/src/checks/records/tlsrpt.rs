@@ -2,81 +2,78 @@
 //!
 //! Why not mail-auth's parser: it flattens the `rua=` fields into one list and drops
 //! extensions; the API keeps each `rua=` field as its own list and returns extensions.
+//! The parser follows mox's, so a malformed record gets mox's message.
 
 use sherpa_admin::api::{Extension, RUA, TLSRPTRecord};
+
+use super::Fields;
 
 /// Whether a TXT value is a TLSRPT record candidate (mox ignores the others).
 pub fn is_tlsrpt(txt: &str) -> bool {
     txt.starts_with("v=TLSRPTv1")
 }
 
-fn is_wsp(c: char) -> bool {
-    c == ' ' || c == '\t'
-}
-
-/// Parses `v=TLSRPTv1; rua=<uri>[,<uri>]...; [ext=value;]...`.
+/// Parses `v=TLSRPTv1; rua=<uri>[,<uri>]...; [ext=value;]...` as mox does, with its
+/// messages (`missing scheme in uri`, `expected semicolon`, `missing rua`, …).
 pub fn parse(txt: &str) -> Result<TLSRPTRecord, String> {
-    let rest = txt
-        .strip_prefix("v=TLSRPTv1")
-        .ok_or_else(|| "expected \"v=TLSRPTv1\"".to_string())?;
+    let mut p = Fields::new(txt);
     let mut r = TLSRPTRecord {
         version: "TLSRPTv1".to_string(),
         ..TLSRPTRecord::default()
     };
-    let fields: Vec<&str> = rest.split(';').collect();
-    if fields.len() < 2 || !fields[0].trim_matches(is_wsp).is_empty() {
-        return Err("expected \";\" after version".to_string());
+    p.expect("v=TLSRPTv1")?;
+    if !p.delimiter() {
+        return p.error("expected semicolon");
     }
-    let n = fields.len();
-    for (i, f) in fields.iter().enumerate().skip(1) {
-        let f = f.trim_matches(is_wsp);
-        if f.is_empty() {
-            // Only a final delimiter may be followed by nothing.
-            if i == n - 1 && i > 1 {
-                continue;
+    loop {
+        let key = p.run(|b, i| {
+            i < 32 && (b.is_ascii_alphanumeric() || (i > 0 && b == b'_') || b == b'-' || b == b'.')
+        })?;
+        p.expect("=")?;
+        // Both rua= and extensions may occur more than once.
+        if key == "rua" {
+            let mut list = vec![uri(&mut p)?];
+            p.blanks();
+            while p.take(",") {
+                p.blanks();
+                list.push(uri(&mut p)?);
+                p.blanks();
             }
-            return Err("empty field".to_string());
-        }
-        let (k, v) = f
-            .split_once('=')
-            .ok_or_else(|| format!("expected \"=\" in field {f:?}"))?;
-        if k == "rua" {
-            let mut l = Vec::new();
-            for u in v.split(',') {
-                let u = u.trim_matches(is_wsp);
-                let scheme_ok = (u.starts_with("mailto:") && u.len() > 7)
-                    || (u.starts_with("https:") && u.len() > 6);
-                if !scheme_ok
-                    || u.chars()
-                        .any(|c| c.is_whitespace() || c == '!' || c.is_control())
-                {
-                    return Err(format!("invalid rua uri {u:?}"));
-                }
-                l.push(RUA(u.to_string()));
-            }
-            r.ruas.push(l);
+            r.ruas.push(list);
         } else {
-            let key_ok = !k.is_empty()
-                && k.len() <= 32
-                && k.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-                && k.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
-            let value_ok = !v.is_empty()
-                && v.chars()
-                    .all(|c| ('\x21'..='\x7e').contains(&c) && c != ';' && c != '=');
-            if !key_ok || !value_ok {
-                return Err(format!("invalid extension {f:?}"));
-            }
-            r.extensions.push(Extension {
-                key: k.to_string(),
-                value: v.to_string(),
-            });
+            let value = p.run(|b, _| b > b' ' && b < 0x7f && b != b'=' && b != b';')?;
+            r.extensions.push(Extension { key, value });
         }
+        if !p.delimiter() || p.done() {
+            break;
+        }
+    }
+    if !p.done() {
+        return p.error("leftover chars");
     }
     if r.ruas.is_empty() {
-        return Err("missing rua".to_string());
+        return p.error("missing rua");
     }
     Ok(r)
+}
+
+/// A reporting URI: up to a `,`, `!`, blank or `;`, with a scheme.
+fn uri(p: &mut Fields<'_>) -> Result<RUA, String> {
+    let v = p.run(|b, _| !matches!(b, b',' | b'!' | b' ' | b'\t' | b';'))?;
+    let scheme_len = v
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || b"+.-".contains(b))
+        .count();
+    let has_scheme = scheme_len > 0
+        && v.as_bytes()[0].is_ascii_alphabetic()
+        && v.as_bytes().get(scheme_len) == Some(&b':');
+    if !has_scheme {
+        return p.error("missing scheme in uri");
+    }
+    if let Err(e) = url::Url::parse(&v) {
+        return p.error(&format!("parsing uri {v:?}: {e}"));
+    }
+    Ok(RUA(v))
 }
 
 /// mox's `Record.String()`: `v=TLSRPTv1; rua=a,b; k=v`.
@@ -109,17 +106,33 @@ mod tests {
     }
 
     #[test]
-    fn rejects() {
-        for bad in [
-            "v=TLSRPTv1",
-            "v=TLSRPTv1;",
-            "v=TLSRPTv1; rua=ftp://x",
-            "v=TLSRPTv1; x",
-            "v=TLSRPTv1;; rua=mailto:a@b",
-            "v=TLSRPTv2; rua=mailto:a@b",
-            "v=TLSRPTv1 ; ext=1",
+    fn rejects_with_mox_messages() {
+        for (bad, want) in [
+            ("v=TLSRPTv1", "expected semicolon"),
+            ("v=TLSRPTv1;", "expected at least 1 char"),
+            ("v=TLSRPTv1; rua=bogus", "missing scheme in uri"),
+            (
+                "v=TLSRPTv1; rua=bogus; x=1",
+                "missing scheme in uri (remain \"; x=1\")",
+            ),
+            ("v=TLSRPTv1; x", "expected \"=\""),
+            (
+                "v=TLSRPTv1;; rua=mailto:a@b",
+                "expected at least one char (remain \"; rua=mailto:a@b\")",
+            ),
+            (
+                "v=TLSRPTv2; rua=mailto:a@b",
+                "expected \"v=TLSRPTv1\" (remain \"v=TLSRPTv2; rua=mailto:a@b\")",
+            ),
+            ("v=TLSRPTv1 ; ext=1", "missing rua"),
+            (
+                "v=TLSRPTv1; rua=mailto:a@b x",
+                "leftover chars (remain \"x\")",
+            ),
         ] {
-            assert!(parse(bad).is_err(), "{bad}");
+            assert_eq!(parse(bad).unwrap_err(), want, "{bad}");
         }
+        // Any scheme parses, as in mox (RFC 8460 names mailto and https).
+        assert!(parse("v=TLSRPTv1; rua=ftp://x").is_ok());
     }
 }
