@@ -235,6 +235,40 @@ async fn mtasts_id_mismatch() {
     assert!(r.mtasts.instructions[3].starts_with("Ensure a DNS TXT record like the following exists:\n\n\t_mta-sts TXT \"v=STSv1; id=20240101T000000\"\n\n"));
 }
 
+/// A DKIM record whose key is not base64 gets mox's parser message.
+#[tokio::test]
+async fn dkim_record_syntax() {
+    let f = Fixture::new("dkimsyntax.test").await;
+    f.zones()
+        .set_txt("sel1._domainkey.dkimsyntax.test", "v=DKIM1; p=!!notbase64");
+    let r = f.check().await;
+    assert!(
+        r.dkim.errors.iter().any(|e| e
+            == "Parsing DKIM DNS record for selector \"sel1\": dkim: syntax error in dkim dns record: expected \";\" (leftover \"!!notbase64\")"),
+        "{:#?}",
+        r.dkim
+    );
+}
+
+/// A DMARC record with an unknown policy gets mox's parser message.
+#[tokio::test]
+async fn dmarc_bad_policy() {
+    let f = Fixture::new("dmarcbad.test").await;
+    f.zones().set_txt(
+        "_dmarc.dmarcbad.test",
+        "v=DMARC1; p=bogus; rua=mailto:dmarc-reports@dmarcbad.test",
+    );
+    let r = f.check().await;
+    assert_eq!(
+        r.dmarc.errors,
+        [
+            "Looking up DMARC record: dmarc: malformed dmarc dns record: expected on one [none quarantine reject] (remain \"bogus; rua=mailto:dmarc-reports@dmarcbad.test\")"
+        ],
+        "{:#?}",
+        r.dmarc
+    );
+}
+
 /// A TLSRPT record whose rua= is not a URI gets mox's parser message.
 #[tokio::test]
 async fn tlsrpt_rua_without_scheme() {
