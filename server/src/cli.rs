@@ -600,6 +600,8 @@ fn serve(cli: &Cli, listen: Option<String>) -> Result<(), String> {
             tracing::warn!(target: "server::http", "writing {}: {e}", url_file.display());
         }
         println!("listening on http://{}/admin/", running.addr);
+        // Reports dropped into DATA/incoming/ (when that directory exists).
+        actix_web::rt::spawn(crate::spool::run(app.clone()));
         let handle = running.handle.clone();
         actix_web::rt::spawn(async move {
             wait_for_signal().await;

@@ -31,6 +31,7 @@ pub mod memory;
 pub mod private;
 pub mod remote;
 pub mod reports;
+pub mod spool;
 pub mod store;
 pub mod webserver;
 pub mod webui;

@@ -843,6 +843,56 @@ async fn report_emails_import_while_the_server_runs() {
         2
     );
 
+    // A report email dropped into DATA/incoming/ is taken by the running server and
+    // moved to done/; a file that is no report goes to failed/ with the reason.
+    let incoming = data.join("incoming");
+    std::fs::create_dir(&incoming).unwrap();
+    let tls2 = read("tlsrpt-google.json");
+    let tls2 = String::from_utf8(tls2)
+        .unwrap()
+        .replace("2024-01-01T00:00:00Z_example.com", "spooled-report-1");
+    let mail = report_mail(
+        "smtp-tls-reporting@google.com",
+        "Report Domain: example.com Submitter: google.com",
+        &[(
+            "application/tlsrpt+gzip",
+            "spooled.json.gz",
+            gzipped(tls2.as_bytes()),
+        )],
+    );
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for (name, bytes) in [
+        ("r1.eml", mail),
+        ("junk.bin", b"\x00\x01 no report".to_vec()),
+    ] {
+        let path = incoming.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !(incoming.join("done/r1.eml").exists() && incoming.join("failed/junk.bin").exists()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the spool was not taken"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let reason = std::fs::read_to_string(incoming.join("failed/junk.bin.reason")).unwrap();
+    assert!(
+        reason.starts_with("junk.bin: error: not a report"),
+        "{reason}"
+    );
+    let period = json!(["2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z", ""]);
+    assert_eq!(
+        c.ok("TLSReports", period).await.as_array().unwrap().len(),
+        3
+    );
+
     // A stopped server takes its URL file with it; the import then opens the store.
     assert!(server.terminate().success());
     assert!(!data.join("server-url").exists());
