@@ -31,7 +31,9 @@ pub fn overlaps(begin: Instant, end: Instant, start: Instant, stop: Instant) -> 
 /// open of the store, after [`Store::repair`].
 pub fn repair_indexes(store: &Store) -> Result<Vec<String>> {
     let mut done = Vec::new();
-    if store.dmarc_reports.len() != store.dmarc_by_end.len() {
+    // sled counts a tree by scanning it: each record tree is counted once.
+    let (dmarc_n, tls_n) = (store.dmarc_reports.len(), store.tls_reports.len());
+    if dmarc_n != store.dmarc_by_end.len() {
         let recs = store.all::<DomainFeedback>("dmarc_reports")?;
         store.dmarc_by_end.clear()?;
         for (_, r) in &recs {
@@ -42,7 +44,7 @@ pub fn repair_indexes(store: &Store) -> Result<Vec<String>> {
         }
         done.push("rebuilt dmarc_by_end".to_string());
     }
-    if store.tls_reports.len() != store.tls_by_end.len() {
+    if tls_n != store.tls_by_end.len() {
         let recs = store.all::<TLSReportRecord>("tls_reports")?;
         store.tls_by_end.clear()?;
         for (_, r) in &recs {
@@ -53,7 +55,7 @@ pub fn repair_indexes(store: &Store) -> Result<Vec<String>> {
         }
         done.push("rebuilt tls_by_end".to_string());
     }
-    if store.dmarc_reports.len() != store.dmarc_report_keys.len() {
+    if dmarc_n != store.dmarc_report_keys.len() {
         let recs = store.all::<DomainFeedback>("dmarc_reports")?;
         store.dmarc_report_keys.clear()?;
         for (_, r) in &recs {
@@ -62,7 +64,7 @@ pub fn repair_indexes(store: &Store) -> Result<Vec<String>> {
         }
         done.push("rebuilt dmarc_report_keys".to_string());
     }
-    if store.tls_reports.len() != store.tls_report_keys.len() {
+    if tls_n != store.tls_report_keys.len() {
         let recs = store.all::<TLSReportRecord>("tls_reports")?;
         store.tls_report_keys.clear()?;
         for (_, r) in &recs {
