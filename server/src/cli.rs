@@ -69,6 +69,10 @@ pub enum Command {
     /// Write or check a settings file (the `--config` file).
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Check the store's indexes and counters against its records and rebuild what
+    /// disagrees. The server does this by itself after an unclean shutdown; a clean one
+    /// lets the next start skip it.
+    Repair,
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,7 +199,7 @@ fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, String> {
 }
 
 fn open_store(cli: &Cli) -> Result<Store, String> {
-    let store = Store::open_with(&cli.data, store_options(cli)).map_err(|e| e.to_string())?;
+    let store = Store::open_with(&cli.data, store_options(&cli)).map_err(|e| e.to_string())?;
     crate::reports::repair_indexes_logged(&store).map_err(|e| e.to_string())?;
     Ok(store)
 }
@@ -206,8 +210,10 @@ fn store_options(cli: &Cli) -> crate::store::OpenOptions {
     }
 }
 
+/// The end of a command that wrote to the store: everything flushed, and the store
+/// marked as closed cleanly, so that the next open skips the repairs.
 fn flush(store: &Store) -> Result<(), String> {
-    block_on(store.flush())?.map_err(|e| e.to_string())
+    block_on(store.close_clean())?.map_err(|e| e.to_string())
 }
 
 /// Dispatches a parsed command line.
@@ -286,6 +292,20 @@ pub fn run(cli: Cli) -> Result<(), String> {
                         .map_err(|e| format!("writing {}: {e}", path.display()))?;
                     println!("wrote {}", path.display());
                 }
+            }
+            Ok(())
+        }
+        Some(Command::Repair) => {
+            let store =
+                Store::open_with(&cli.data, store_options(&cli)).map_err(|e| e.to_string())?;
+            let mut done = store.repair().map_err(|e| e.to_string())?;
+            done.extend(crate::reports::repair_indexes(&store).map_err(|e| e.to_string())?);
+            flush(&store)?;
+            if done.is_empty() {
+                println!("nothing to repair");
+            }
+            for d in done {
+                println!("{d}");
             }
             Ok(())
         }
@@ -615,6 +635,11 @@ fn serve(cli: &Cli, listen: Option<String>) -> Result<(), String> {
         if backups.keep > 0 {
             backup(&app, backups.keep).await;
         }
+        // Last: the next start trusts the indexes and skips the repairs.
+        app.store
+            .close_clean()
+            .await
+            .map_err(|e| format!("closing the store: {e}"))?;
         tracing::info!(target: "server::http", "store flushed, exiting");
         Ok::<(), String>(())
     })

@@ -341,7 +341,15 @@ pub struct Store {
     dir: std::path::PathBuf,
     /// The generation of the last flush (see [`generation`]).
     generation: std::sync::atomic::AtomicU64,
+    /// Whether the previous run closed the store cleanly (see [`Store::close_clean`]).
+    opened_clean: bool,
 }
+
+/// The `meta` key a clean close leaves (with the queue's message count): its presence at
+/// open means every index and counter is as the writes left them, so the repairs, which
+/// scan whole trees, are not needed. Open removes it (durably) before anything else is
+/// written, so a run that crashes leaves none and the next open repairs.
+const CLEAN_CLOSE: &[u8] = b"clean_close";
 
 impl Store {
     /// Opens (creating if needed) the store in `dir`; see [`Store::open_with`].
@@ -424,20 +432,61 @@ impl Store {
             flush_lock: tokio::sync::Mutex::new(()),
             dir: dir.to_path_buf(),
             generation: std::sync::atomic::AtomicU64::new(0),
+            opened_clean: false,
             db,
         };
         store.check_schema()?;
         store.check_generation(opts)?;
-        for r in store.repair()? {
-            tracing::warn!(target: "server::store", "repair at open: {r}");
+        let mut store = store;
+        match store.take_clean_close()? {
+            Some(queued) => {
+                store.opened_clean = true;
+                store.queue_count.store(queued, Ordering::SeqCst);
+            }
+            None => {
+                for r in store.repair()? {
+                    tracing::warn!(target: "server::store", "repair at open: {r}");
+                }
+                // The report indexes are rebuilt by `reports::repair_indexes`, which the
+                // callers of `open` (the server and the CLI) run next: they are derived from
+                // report records, which this module stores without knowing their meaning.
+                store
+                    .queue_count
+                    .store(store.queue.len() as i64, Ordering::SeqCst);
+            }
         }
-        // The report indexes are rebuilt by `reports::repair_indexes`, which the callers of
-        // `open` (the server and the CLI) run next: they are derived from report records,
-        // which this module stores without knowing their meaning.
-        store
-            .queue_count
-            .store(store.queue.len() as i64, Ordering::SeqCst);
         Ok(store)
+    }
+
+    /// Reads and removes the clean-close marker; the removal is flushed before anything
+    /// else can be written. Returns the queue count it recorded.
+    fn take_clean_close(&self) -> Result<Option<i64>> {
+        let Some(v) = self.meta.remove(CLEAN_CLOSE)? else {
+            return Ok(None);
+        };
+        self.db.flush()?;
+        Ok(v.as_ref()
+            .try_into()
+            .ok()
+            .map(|b: [u8; 8]| u64::from_be_bytes(b) as i64))
+    }
+
+    /// Whether this open found the previous run's clean-close marker and so skipped the
+    /// repairs (callers skip theirs too: `reports::repair_indexes_logged`).
+    pub fn opened_clean(&self) -> bool {
+        self.opened_clean
+    }
+
+    /// Flushes and marks the store as closed cleanly, so that the next open skips the
+    /// repairs. Call it last, when nothing writes any more (a clean shutdown, the end of
+    /// a CLI command).
+    pub async fn close_clean(&self) -> Result<()> {
+        self.flush().await?;
+        self.meta.insert(
+            CLEAN_CLOSE,
+            &(self.queue_size().max(0) as u64).to_be_bytes(),
+        )?;
+        self.flush().await
     }
 
     /// Compares the store's generation with the one recorded next to it (see
@@ -813,6 +862,10 @@ impl Store {
             let tree = self.tree(name).ok_or("unknown tree")?;
             for kv in tree.iter() {
                 let (k, v) = kv.map_err(|e| e.to_string())?;
+                // A run's clean close says nothing about the store the export goes into.
+                if *name == "meta" && k.as_ref() == CLEAN_CLOSE {
+                    continue;
+                }
                 let line = serde_json::json!({"tree": name, "key": b64.encode(&k), "value": b64.encode(&v)});
                 writeln!(out, "{line}").map_err(|e| e.to_string())?;
                 n += 1;
@@ -879,6 +932,9 @@ impl Store {
             let v = b64
                 .decode(&l.value)
                 .map_err(|e| format!("line {}: value: {e}", i + 2))?;
+            if l.tree == "meta" && k == CLEAN_CLOSE {
+                continue;
+            }
             tree.insert(k, v).map_err(|e| e.to_string())?;
             n += 1;
         }

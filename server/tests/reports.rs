@@ -893,8 +893,12 @@ async fn report_emails_import_while_the_server_runs() {
         3
     );
 
-    // A stopped server takes its URL file with it; the import then opens the store.
+    // `server repair` checks everything, whatever the last close was.
     assert!(server.terminate().success());
+    let (ok, out) = cli(&data, &["repair"]);
+    assert!(ok && out.contains("nothing to repair"), "{out}");
+
+    // A stopped server takes its URL file with it; the import then opens the store.
     assert!(!data.join("server-url").exists());
     let (ok, out) = import(&["--quiet"]);
     assert!(ok && !out.contains("sending the files"), "{out}");
