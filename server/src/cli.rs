@@ -199,7 +199,7 @@ fn block_on<F: std::future::Future>(f: F) -> Result<F::Output, String> {
 }
 
 fn open_store(cli: &Cli) -> Result<Store, String> {
-    let store = Store::open_with(&cli.data, store_options(&cli)).map_err(|e| e.to_string())?;
+    let store = Store::open_with(&cli.data, store_options(cli)).map_err(|e| e.to_string())?;
     crate::reports::repair_indexes_logged(&store).map_err(|e| e.to_string())?;
     Ok(store)
 }
