@@ -364,7 +364,8 @@ fn import_reports(
 ) -> Result<(), String> {
     let config = load_config(cli)?;
     let host = config.config.hostname_domain().to_api();
-    let units = crate::intake::read_paths(&args.paths, wanted)?;
+    let inputs = crate::intake::read_inputs(&args.paths)?;
+    let units = crate::intake::units_of(&inputs, wanted);
     let opened = match &args.server {
         Some(url) => Err(StoreError::Locked(format!("sending to {url}"))),
         None => Store::open_with(&cli.data, store_options(cli)),
@@ -399,7 +400,7 @@ fn import_reports(
                 ));
             }
             drop(units);
-            block_on(send_to_server(cli, args, wanted, &why))??
+            block_on(send_to_server(cli, args, inputs, wanted, &why))??
         }
         Err(e) => return Err(e.to_string()),
     };
@@ -420,6 +421,7 @@ fn import_reports(
 async fn send_to_server(
     cli: &Cli,
     args: &ReportArgs,
+    inputs: Vec<crate::intake::Input>,
     wanted: Wanted,
     why: &str,
 ) -> Result<crate::intake::ImportResult, String> {
@@ -448,18 +450,10 @@ async fn send_to_server(
         Wanted::Tls => "tlsrpt",
         Wanted::Any => "reports",
     };
-    let mut files = Vec::new();
-    for path in &args.paths {
-        if path.is_dir() {
-            files.extend(crate::intake::maildir_messages(path)?);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    let mut parts = Vec::with_capacity(files.len());
-    for f in &files {
+    let mut parts = Vec::with_capacity(inputs.len());
+    for input in inputs {
         let sent = remote
-            .import(&f.display().to_string(), read(f)?, kind, args.keep_going)
+            .import(&input.name, input.bytes, kind, args.keep_going)
             .await;
         match sent {
             Ok(r) => parts.push(r),

@@ -19,22 +19,38 @@ use crate::import::{Outcome, Unit, Wanted, units};
 use crate::reports::{self, Stored};
 use crate::store::{Store, StoreError};
 
-/// Reads the inputs named on a command line: files (reports, messages, mbox files) and
-/// Maildir directories (every message in `new/` and `cur/`, by name).
-pub fn read_paths(paths: &[PathBuf], wanted: Wanted) -> Result<Vec<Unit>, String> {
+/// One file to import: its name as shown in the result lines, and its bytes.
+pub struct Input {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads the inputs named on a command line, once: files (reports, messages, mbox files)
+/// and Maildir directories (every message in `new/` and `cur/`, by name).
+pub fn read_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
     let mut out = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            for file in maildir_messages(path)? {
-                let bytes = read(&file)?;
-                out.extend(units(&file.display().to_string(), &bytes, wanted));
-            }
+        let files = if path.is_dir() {
+            maildir_messages(path)?
         } else {
-            let bytes = read(path)?;
-            out.extend(units(&path.display().to_string(), &bytes, wanted));
+            vec![path.clone()]
+        };
+        for file in files {
+            out.push(Input {
+                bytes: read(&file)?,
+                name: file.display().to_string(),
+            });
         }
     }
     Ok(out)
+}
+
+/// The units of every input.
+pub fn units_of(inputs: &[Input], wanted: Wanted) -> Vec<Unit> {
+    inputs
+        .iter()
+        .flat_map(|i| units(&i.name, &i.bytes, wanted))
+        .collect()
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
@@ -90,7 +106,7 @@ pub struct UnitResult {
 }
 
 /// The result of an import.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportResult {
     pub units: Vec<UnitResult>,
@@ -134,14 +150,8 @@ pub fn store_units(
     let store_any = failed == 0 || keep_going;
     let mut result = ImportResult {
         units: Vec::with_capacity(units.len()),
-        dmarc_new: 0,
-        dmarc_present: 0,
-        tls_new: 0,
-        tls_present: 0,
-        skipped: 0,
         failed,
-        stored: false,
-        summary: String::new(),
+        ..ImportResult::default()
     };
     for u in units {
         let shown = match &u.subject {
@@ -236,17 +246,7 @@ pub fn store_units(
 
 /// The results of several imports (one per file sent to a running server) as one.
 pub fn combine(parts: Vec<ImportResult>) -> ImportResult {
-    let mut all = ImportResult {
-        units: Vec::new(),
-        dmarc_new: 0,
-        dmarc_present: 0,
-        tls_new: 0,
-        tls_present: 0,
-        skipped: 0,
-        failed: 0,
-        stored: false,
-        summary: String::new(),
-    };
+    let mut all = ImportResult::default();
     for p in parts {
         all.units.extend(p.units);
         all.dmarc_new += p.dmarc_new;

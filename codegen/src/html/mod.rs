@@ -302,19 +302,7 @@ impl Page<'_> {
         self.push("<pre class=\"sig\"><code>");
         self.text(&f.name);
         self.push("(");
-        for (i, p) in f.params.iter().enumerate() {
-            if i > 0 {
-                self.push(", ");
-            }
-            if !p.name.is_empty() {
-                let _ = write!(
-                    self.out,
-                    "<span class=\"name\">{}</span> ",
-                    text::escape(&p.name)
-                );
-            }
-            self.type_ref(&p.ty);
-        }
+        self.name_type_list(f.params.iter().map(|p| (p.name.as_str(), &p.ty)));
         self.push(")");
         match f.returns.as_slice() {
             [] => {}
@@ -324,19 +312,7 @@ impl Page<'_> {
             }
             returns => {
                 self.push(" (");
-                for (i, r) in returns.iter().enumerate() {
-                    if i > 0 {
-                        self.push(", ");
-                    }
-                    if !r.name.is_empty() {
-                        let _ = write!(
-                            self.out,
-                            "<span class=\"name\">{}</span> ",
-                            text::escape(&r.name)
-                        );
-                    }
-                    self.type_ref(&r.ty);
-                }
+                self.name_type_list(returns.iter().map(|r| (r.name.as_str(), &r.ty)));
                 self.push(")");
             }
         }
@@ -344,6 +320,24 @@ impl Page<'_> {
         self.docs(&f.docs);
         self.wire(f);
         self.push("</article>\n");
+    }
+
+    /// Writes `name type, name type, …` for parameters or named results; an unnamed
+    /// item shows only its type.
+    fn name_type_list<'t>(&mut self, items: impl Iterator<Item = (&'t str, &'t TypeRef)>) {
+        for (i, (name, ty)) in items.enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            if !name.is_empty() {
+                let _ = write!(
+                    self.out,
+                    "<span class=\"name\">{}</span> ",
+                    text::escape(name)
+                );
+            }
+            self.type_ref(ty);
+        }
     }
 
     /// How the function is called on the wire: the request and its answer.

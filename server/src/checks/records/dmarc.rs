@@ -146,14 +146,7 @@ impl<'a> Cursor<'a> {
             Some((a, s)) => (a, Some(s)),
             None => (v.as_str(), None),
         };
-        let scheme_len = addr
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || b"+.-".contains(b))
-            .count();
-        let has_scheme = scheme_len > 0
-            && addr.as_bytes()[0].is_ascii_alphabetic()
-            && addr.as_bytes().get(scheme_len) == Some(&b':');
-        if !has_scheme {
+        if !super::has_scheme(addr) {
             return self.error("missing scheme in uri");
         }
         if let Err(e) = url::Url::parse(addr) {

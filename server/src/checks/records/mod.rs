@@ -98,6 +98,18 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Whether a URI starts with a scheme (RFC 3986: a letter, then letters, digits, `+`,
+/// `-` or `.`, then `:`): what mox's DMARC and TLS-RPT parsers require of a report
+/// address before anything else.
+pub(crate) fn has_scheme(uri: &str) -> bool {
+    let b = uri.as_bytes();
+    let n = b
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || b"+.-".contains(c))
+        .count();
+    n > 0 && b[0].is_ascii_alphabetic() && b.get(n) == Some(&b':')
+}
+
 /// mox's `TXTStrings`: a value of up to 100 bytes as one quoted string, longer values as a
 /// parenthesised list of 100-byte quoted chunks on their own lines, so they can be pasted
 /// into zone files and DNS admin interfaces that limit string length.

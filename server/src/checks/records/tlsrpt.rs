@@ -60,14 +60,7 @@ pub fn parse(txt: &str) -> Result<TLSRPTRecord, String> {
 /// A reporting URI: up to a `,`, `!`, blank or `;`, with a scheme.
 fn uri(p: &mut Fields<'_>) -> Result<RUA, String> {
     let v = p.run(|b, _| !matches!(b, b',' | b'!' | b' ' | b'\t' | b';'))?;
-    let scheme_len = v
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || b"+.-".contains(b))
-        .count();
-    let has_scheme = scheme_len > 0
-        && v.as_bytes()[0].is_ascii_alphabetic()
-        && v.as_bytes().get(scheme_len) == Some(&b':');
-    if !has_scheme {
+    if !super::has_scheme(&v) {
         return p.error("missing scheme in uri");
     }
     if let Err(e) = url::Url::parse(&v) {
