@@ -3,7 +3,10 @@
 //! DMARC and TLS reports are indexed by period end (`time ++ id`), with a compact summary in
 //! the index entry. A period query scans end times from the query start up to the query end
 //! plus the longest report period seen, so its cost follows the number of matching reports,
-//! not the number stored. Summaries are computed from index entries alone.
+//! not the number stored. Summaries come from per-domain totals kept at import
+//! ([`totals`]), topped up from index entries near the period's edges.
+
+pub mod totals;
 
 use std::collections::BTreeMap;
 
@@ -94,13 +97,42 @@ pub fn repair_indexes(store: &Store) -> Result<Vec<String>> {
         }
         done.push("rebuilt tls_results_key".to_string());
     }
+    // Compared with the (repaired) index: a scan of its small entries.
+    if totals_corrected(totals::rebuild::<DomainFeedback>(store)?) {
+        done.push("rebuilt dmarc_totals".to_string());
+    }
+    if totals_corrected(totals::rebuild::<TLSReportRecord>(store)?) {
+        done.push("rebuilt tls_totals".to_string());
+    }
     Ok(done)
 }
 
+/// Says whether the totals were corrected (for the repair list); a first build is only
+/// logged, it repairs nothing.
+fn totals_corrected(r: totals::Rebuilt) -> bool {
+    if r == totals::Rebuilt::Built {
+        tracing::info!(target: "server::store", "built the report totals");
+    }
+    r == totals::Rebuilt::Corrected
+}
+
 /// Runs [`repair_indexes`] and logs what it did, as the store's own repair does; skipped
-/// when the store was closed cleanly (see `Store::close_clean`).
+/// when the store was closed cleanly (see `Store::close_clean`), apart from building
+/// report totals that are missing.
 pub fn repair_indexes_logged(store: &Store) -> Result<()> {
     if store.opened_clean() {
+        // Totals can still be missing after a clean close: an older store, an imported
+        // export. Checking costs two reads.
+        if totals::stale::<DomainFeedback>(store)?
+            && totals_corrected(totals::rebuild::<DomainFeedback>(store)?)
+        {
+            tracing::warn!(target: "server::store", "repair at open: rebuilt dmarc_totals");
+        }
+        if totals::stale::<TLSReportRecord>(store)?
+            && totals_corrected(totals::rebuild::<TLSReportRecord>(store)?)
+        {
+            tracing::warn!(target: "server::store", "repair at open: rebuilt tls_totals");
+        }
         return Ok(());
     }
     for r in repair_indexes(store)? {
@@ -172,40 +204,43 @@ pub fn index_key(idx: &ReportIndex, id: u64) -> [u8; 16] {
     time_id_key(idx.begin.0.max(idx.end.0), id)
 }
 
-/// Adds records, each followed by its index entry; assigns IDs and returns them. (A crash
-/// between the two leaves a record without index entry, which `repair_indexes` fixes at open.)
-fn add_indexed<T: serde::Serialize>(
+/// Adds records, each followed by its index entry, then their totals; assigns IDs and
+/// returns them. (A crash between the record and its index entry leaves a record without
+/// one, which `repair_indexes` fixes at open; a crash before the totals are complete
+/// leaves them stale, and they are rebuilt at open.)
+fn add_indexed<R: IndexedReport + serde::Serialize>(
     store: &Store,
-    tree: &'static str,
-    index_tree: &'static str,
-    items: Vec<(T, ReportIndex)>,
-    set_id: impl Fn(&mut T, i64),
+    items: Vec<(R, ReportIndex)>,
+    set_id: impl Fn(&mut R, i64),
 ) -> Result<Vec<i64>> {
     if items.is_empty() {
         return Ok(Vec::new());
     }
     let t = store
-        .tree(tree)
-        .ok_or_else(|| StoreError::Sled(format!("unknown tree {tree}")))?;
+        .tree(R::RECORDS)
+        .ok_or_else(|| StoreError::Sled(format!("unknown tree {}", R::RECORDS)))?;
     let it = store
-        .tree(index_tree)
-        .ok_or_else(|| StoreError::Sled(format!("unknown tree {index_tree}")))?;
+        .tree(R::BY_END)
+        .ok_or_else(|| StoreError::Sled(format!("unknown tree {}", R::BY_END)))?;
     let span = items
         .iter()
         .map(|(_, idx)| (idx.end.0 - idx.begin.0).abs())
         .max()
         .unwrap_or(0);
     // The span is raised before any entry exists, so a scan never misses one.
-    store.raise_span(index_tree, span)?;
-    let first = store.next_ids(tree, items.len() as u64)?;
+    store.raise_span(R::BY_END, span)?;
+    let first = store.next_ids(R::RECORDS, items.len() as u64)?;
     let mut ids = Vec::with_capacity(items.len());
+    let mut entries = Vec::with_capacity(items.len());
     for (i, (mut item, idx)) in items.into_iter().enumerate() {
         let id = first + i as u64;
         set_id(&mut item, id as i64);
         t.insert(id_key(id), encode(&item)?)?;
         it.insert(index_key(&idx, id), idx.encode())?;
         ids.push(id as i64);
+        entries.push(idx);
     }
+    totals::add::<R>(store, &entries)?;
     Ok(ids)
 }
 
@@ -270,9 +305,7 @@ pub fn dmarc_add(store: &Store, reports: Vec<DomainFeedback>) -> Result<Vec<Stor
                 (r, i)
             })
             .collect();
-        add_indexed(store, "dmarc_reports", "dmarc_by_end", items, |r, id| {
-            r.id = id
-        })
+        add_indexed(store, items, |r: &mut DomainFeedback, id| r.id = id)
     })
 }
 
@@ -286,7 +319,7 @@ pub fn tls_add(store: &Store, reports: Vec<TLSReportRecord>) -> Result<Vec<Store
                 (r, i)
             })
             .collect();
-        add_indexed(store, "tls_reports", "tls_by_end", items, |r, id| r.id = id)
+        add_indexed(store, items, |r: &mut TLSReportRecord, id| r.id = id)
     })
 }
 
@@ -379,6 +412,8 @@ pub trait IndexedReport: serde::de::DeserializeOwned {
     const RECORDS: &'static str;
     /// The period index tree (`time ++ id` keys, [`ReportIndex`] values).
     const BY_END: &'static str;
+    /// The totals tree (see [`totals`]).
+    const TOTALS: &'static str;
     /// The record's `Domain`, which is also its index entry's domain.
     fn domain(&self) -> &str;
 }
@@ -386,6 +421,7 @@ pub trait IndexedReport: serde::de::DeserializeOwned {
 impl IndexedReport for DomainFeedback {
     const RECORDS: &'static str = "dmarc_reports";
     const BY_END: &'static str = "dmarc_by_end";
+    const TOTALS: &'static str = "dmarc_totals";
     fn domain(&self) -> &str {
         &self.domain
     }
@@ -394,6 +430,7 @@ impl IndexedReport for DomainFeedback {
 impl IndexedReport for TLSReportRecord {
     const RECORDS: &'static str = "tls_reports";
     const BY_END: &'static str = "tls_by_end";
+    const TOTALS: &'static str = "tls_totals";
     fn domain(&self) -> &str {
         &self.domain
     }

@@ -82,6 +82,10 @@ pub const TREES: &[&str] = &[
     "mtasts",
 ];
 
+/// Trees of data derived from the others that are not exported: an open rebuilds them
+/// when they are missing (see `reports::totals`). Not in [`TREES`].
+pub const DERIVED_TREES: &[&str] = &["dmarc_totals", "tls_totals"];
+
 /// Store failures. `Corrupt` names the tree and key of a record that failed to decode.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StoreError {
@@ -324,6 +328,8 @@ pub struct Store {
     pub tls_reports: Tree,
     pub tls_by_end: Tree,
     pub tls_report_keys: Tree,
+    pub dmarc_totals: Tree,
+    pub tls_totals: Tree,
     pub tls_results: Tree,
     pub tls_results_key: Tree,
     pub tlsrpt_suppress: Tree,
@@ -421,6 +427,8 @@ impl Store {
             tls_reports: t("tls_reports")?,
             tls_by_end: t("tls_by_end")?,
             tls_report_keys: t("tls_report_keys")?,
+            dmarc_totals: t("dmarc_totals")?,
+            tls_totals: t("tls_totals")?,
             tls_results: t("tls_results")?,
             tls_results_key: t("tls_results_key")?,
             tlsrpt_suppress: t("tlsrpt_suppress")?,
@@ -613,6 +621,8 @@ impl Store {
             "tls_reports" => &self.tls_reports,
             "tls_by_end" => &self.tls_by_end,
             "tls_report_keys" => &self.tls_report_keys,
+            "dmarc_totals" => &self.dmarc_totals,
+            "tls_totals" => &self.tls_totals,
             "tls_results" => &self.tls_results,
             "tls_results_key" => &self.tls_results_key,
             "tlsrpt_suppress" => &self.tlsrpt_suppress,
@@ -937,6 +947,13 @@ impl Store {
             }
             tree.insert(k, v).map_err(|e| e.to_string())?;
             n += 1;
+        }
+        // Derived data describes what was here before: the next open rebuilds it.
+        for name in DERIVED_TREES {
+            self.tree(name)
+                .ok_or("unknown tree")?
+                .clear()
+                .map_err(|e| e.to_string())?;
         }
         self.queue_count
             .store(self.queue.len() as i64, Ordering::SeqCst);

@@ -74,32 +74,28 @@ impl App {
         domain: String,
     ) -> Result<Vec<DMARCSummary>, Error> {
         let filter = (!domain.is_empty()).then_some(domain.as_str());
-        let hits =
-            reports::index_in::<DomainFeedback>(&self.store, secs(&start), secs(&end), filter)
-                .map_err(|e| server_err("fetching dmarc aggregate reports from database", e))?;
-        let mut agg: BTreeMap<String, ([i64; 6], BTreeMap<String, i64>)> = BTreeMap::new();
-        for (_, idx) in hits {
-            let e = agg.entry(idx.domain).or_default();
-            for (a, b) in e.0.iter_mut().zip(idx.counts) {
-                *a += b;
-            }
-            for (k, n) in idx.kinds {
-                *e.1.entry(k).or_insert(0) += n;
-            }
-        }
+        let sums = reports::totals::summarize::<DomainFeedback>(
+            &self.store,
+            secs(&start),
+            secs(&end),
+            filter,
+        )
+        .map_err(|e| server_err("fetching dmarc aggregate reports from database", e))?;
         let clamp = |v: i64| v.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
-        Ok(agg
+        Ok(sums
             .into_iter()
-            .map(|(d, (c, kinds))| DMARCSummary {
-                domain: d,
-                total: clamp(c[0]),
-                disposition_none: clamp(c[1]),
-                disposition_quarantine: clamp(c[2]),
-                disposition_reject: clamp(c[3]),
-                dkim_fail: clamp(c[4]),
-                spf_fail: clamp(c[5]),
-                policy_overrides: kinds.into_iter().map(|(k, v)| (k, clamp(v))).collect(),
-            })
+            .map(
+                |(d, reports::totals::Totals { counts: c, kinds })| DMARCSummary {
+                    domain: d,
+                    total: clamp(c[0]),
+                    disposition_none: clamp(c[1]),
+                    disposition_quarantine: clamp(c[2]),
+                    disposition_reject: clamp(c[3]),
+                    dkim_fail: clamp(c[4]),
+                    spf_fail: clamp(c[5]),
+                    policy_overrides: kinds.into_iter().map(|(k, v)| (k, clamp(v))).collect(),
+                },
+            )
             .collect())
     }
 

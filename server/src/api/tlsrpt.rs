@@ -1,8 +1,6 @@
 //! TLS reporting: received reports and summaries, outgoing results, suppress list; and the
 //! MTA-STS policy cache.
 
-use std::collections::BTreeMap;
-
 use sherpa_admin::api::{
     Domain, PolicyRecord, SuppressAddress, TLSRPTSummary, TLSRPTSuppressAddress, TLSReportRecord,
     TLSResult,
@@ -108,24 +106,16 @@ impl App {
                 .map_err(|e| user_err("parsing policy domain", e))?;
             Some(d.name().to_string())
         };
-        let hits = reports::index_in::<TLSReportRecord>(
+        let sums = reports::totals::summarize::<TLSReportRecord>(
             &self.store,
             instant(&start),
             instant(&end),
             filter.as_deref(),
         )
         .map_err(|e| server_err("fetching tls reports from database", e))?;
-        let mut agg: BTreeMap<String, (i64, i64, BTreeMap<String, i64>)> = BTreeMap::new();
-        for (_, idx) in hits {
-            let e = agg.entry(idx.domain).or_default();
-            e.0 += idx.counts[0];
-            e.1 += idx.counts[1];
-            for (k, n) in idx.kinds {
-                *e.2.entry(k).or_insert(0) += n;
-            }
-        }
         let mut out = Vec::new();
-        for (d, (success, failure, kinds)) in agg {
+        for (d, reports::totals::Totals { counts, kinds }) in sums {
+            let (success, failure) = (counts[0], counts[1]);
             let dom = dns::parse_domain(&d)
                 .map_err(|e| server_err(&format!("parsing domain {d:?}"), e))?;
             out.push(TLSRPTSummary {
