@@ -7,20 +7,13 @@ left it; `--unclean` also measures each binary on a copy whose last run was kill
 
     bench/start.py [--reports N] [--runs R] [--unclean] BINARY...
 """
-import argparse, os, shutil, socket, subprocess, tempfile, time, zipfile
-BASE = 1704067200
+import argparse, os, shutil, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dataset import add_reports
 def make_store(binary, n, work):
     data = os.path.join(work, "data")
     subprocess.run([binary, "--data", data, "set-admin-password"], input="bench-password-start\n", text=True, check=True, capture_output=True)
-    per = 10000
-    for z in range(0, n, per):
-        path = os.path.join(work, f"r{z}.zip")
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-            for i in range(z, min(n, z + per)):
-                begin = BASE + (i % 200) * 86400
-                zf.writestr(f"r{i}.xml", f"""<?xml version="1.0"?><feedback><report_metadata><org_name>bench.example</org_name><email>r@bench.example</email><report_id>r{i}</report_id><date_range><begin>{begin}</begin><end>{begin + 86399}</end></date_range></report_metadata><policy_published><domain>d{i % 50}.example</domain><p>reject</p></policy_published><record><row><source_ip>192.0.2.{i % 250}</source_ip><count>3</count><policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>fail</spf></policy_evaluated></row><identifiers><header_from>d{i % 50}.example</header_from></identifiers><auth_results><spf><domain>d{i % 50}.example</domain><result>fail</result></spf></auth_results></record></feedback>""")
-        subprocess.run([binary, "--data", data, "import", "dmarc", "--quiet", path], check=True, capture_output=True)
-        os.remove(path)
+    add_reports(binary, data, work, 0, n)
     return data
 def first_answer(binary, data, kill=False):
     t0 = time.time()
