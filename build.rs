@@ -18,6 +18,8 @@ use sherpa_codegen::{
     write_if_changed,
 };
 
+include!("src/wire_results.rs");
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
@@ -41,6 +43,7 @@ fn run() -> Result<(), String> {
     let opts = RustOptions {
         client: true,
         client_feature: Some("client".to_string()),
+        wire_results: WIRE_RESULTS.iter().map(|f| f.to_string()).collect(),
         ..Default::default()
     };
     let rust = generate_rust(&api, "api.json", &opts).map_err(|e| format!("api.json: {e}"))?;

@@ -32,6 +32,8 @@ pub mod api {
 /// `sherpa_codegen::generate_html`.
 pub const API_REFERENCE_HTML: &str = include_str!(concat!(env!("OUT_DIR"), "/api-reference.html"));
 
+include!("wire_results.rs");
+
 #[cfg(feature = "client")]
 mod login;
 

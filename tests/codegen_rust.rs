@@ -200,13 +200,18 @@ fn deterministic() {
 }
 
 /// What build.rs writes is exactly what the library generates: the build script adds
-/// nothing and uses the default options plus the client behind the `client` feature.
+/// nothing and uses the default options plus the client behind the `client` feature
+/// and the wire results of `sherpa_admin::WIRE_RESULTS`.
 #[test]
 fn out_dir_matches_library() {
     let built = include_str!(concat!(env!("OUT_DIR"), "/admin.rs"));
     let opts = RustOptions {
         client: true,
         client_feature: Some("client".to_string()),
+        wire_results: sherpa_admin::WIRE_RESULTS
+            .iter()
+            .map(|f| f.to_string())
+            .collect(),
         ..Default::default()
     };
     let generated = generate_rust_json(&api_json(), "api.json", &opts).unwrap();

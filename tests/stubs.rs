@@ -5,7 +5,7 @@
 //! are checked in under `tests/fixtures/stubs/` and compiled here, under
 //! `#![deny(warnings)]`, against the bindings `build.rs` generated for the same schemas.
 //! The admin stubs use the default module path (`crate::api`, here the admin bindings
-//! imported at the crate root); the conformance ones name their module explicitly.
+//! imported at the crate root) and the admin crate's wire results; the conformance ones name their module explicitly.
 //! A test keeps them equal to what the library produces now; after an intended change,
 //! `UPDATE_SNAPSHOTS=1 cargo test --test stubs` rewrites them.
 
@@ -56,7 +56,13 @@ fn admin_stubs_are_current() {
     check_current(
         "api.json",
         "tests/fixtures/stubs/admin.rs",
-        &StubOptions::default(),
+        &StubOptions {
+            wire_results: sherpa_admin::WIRE_RESULTS
+                .iter()
+                .map(|f| f.to_string())
+                .collect(),
+            ..StubOptions::default()
+        },
     );
 }
 

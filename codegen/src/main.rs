@@ -113,6 +113,10 @@ struct GenerateArgs {
     /// The path through which generated Rust reaches the runtime crate.
     #[arg(long, value_name = "PATH", default_value = "::sherpa_runtime")]
     runtime_path: String,
+    /// A function whose `Api` method returns its result already encoded, as the
+    /// runtime's `Wire<T>` (repeat for more). Only the server side changes.
+    #[arg(long = "wire-result", value_name = "FUNCTION")]
+    wire_results: Vec<String>,
     /// Where to write the TypeScript client (FILE.ts); its JavaScript and declarations go
     /// next to it (FILE.js, FILE.d.ts). Uses mox's sherpats flags.
     #[arg(long, value_name = "FILE")]
@@ -149,6 +153,10 @@ struct StubsArgs {
     /// The name of the implementing struct.
     #[arg(long, value_name = "NAME", default_value = "MyApi")]
     struct_name: String,
+    /// A function generated with `--wire-result`, whose stub returns `Wire<T>` (repeat
+    /// for more).
+    #[arg(long = "wire-result", value_name = "FUNCTION")]
+    wire_results: Vec<String>,
 }
 
 #[derive(Args)]
@@ -224,6 +232,11 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode, Failure> {
             server,
             client,
             client_feature: None,
+            wire_results: if server {
+                args.wire_results.clone()
+            } else {
+                Vec::new()
+            },
         };
         let contents = generate_rust(&api, &source, &opts)
             .map_err(|e| Failure(format!("{}: {e}", args.schema.display())))?;
@@ -395,6 +408,7 @@ fn print_stubs(args: &StubsArgs) -> Result<ExitCode, Failure> {
         module: args.module.clone(),
         runtime_path: args.runtime_path.clone(),
         struct_name: args.struct_name.clone(),
+        wire_results: args.wire_results.clone(),
     };
     let text =
         stubs(&api, &options).map_err(|e| Failure(format!("{}: {e}", args.schema.display())))?;

@@ -244,6 +244,9 @@ async fn check_auth(srv: &Server, req: &HttpRequest, is_api: bool) -> Result<Str
 
 /// A 200 JSON answer gzipped when the client accepts it; anything else (pages, errors,
 /// auth failures) as it is.
+/// Answers at least this large are compressed on the blocking pool.
+const OFF_WORKER_GZIP: usize = 256 << 10;
+
 async fn gzip_json(req: &HttpRequest, resp: HttpResponse) -> HttpResponse {
     let is_json = resp
         .headers()
@@ -257,7 +260,18 @@ async fn gzip_json(req: &HttpRequest, resp: HttpResponse) -> HttpResponse {
     let Ok(bytes) = actix_web::body::to_bytes(body).await else {
         return head.set_body(BoxBody::new(Bytes::new()));
     };
-    match gzip(&bytes, flate2::Compression::default()) {
+    // A large answer (a long list) takes milliseconds per megabyte to compress: that is
+    // done on the blocking pool, not on the worker other requests wait for.
+    let zipped = if bytes.len() >= OFF_WORKER_GZIP {
+        let input = bytes.clone();
+        tokio::task::spawn_blocking(move || gzip(&input, flate2::Compression::default()))
+            .await
+            .ok()
+            .flatten()
+    } else {
+        gzip(&bytes, flate2::Compression::default())
+    };
+    match zipped {
         Some(z) => {
             let mut resp = head.set_body(BoxBody::new(z));
             resp.headers_mut().insert(

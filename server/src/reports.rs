@@ -14,6 +14,8 @@ use sherpa_admin::api::{
     DomainFeedback, Evaluation, PolicyRecord, SuppressAddress, TLSReportRecord, TLSResult,
 };
 
+use sherpa_admin::runtime::{ListWriter, Wire};
+
 use crate::store::{
     ReportIndex, Result, Store, StoreError, decode, encode, id_from_suffix, id_key, time_id_key,
 };
@@ -452,24 +454,34 @@ pub fn index_in<R: IndexedReport>(
 }
 
 /// Reports of kind `R` overlapping [start, stop] (of `domain` only, when given), the latest
-/// period end first and then by domain, as mox lists them.
+/// period end first and then by domain, as mox lists them: the stored records spliced
+/// into one list, without decoding them (they are stored in wire form).
 pub fn reports_in<R: IndexedReport>(
     store: &Store,
     start: Instant,
     stop: Instant,
     domain: Option<&str>,
-) -> Result<Vec<R>> {
+) -> Result<Wire<Vec<R>>> {
     let mut hits = index_in::<R>(store, start, stop, domain)?;
     // The index entry carries the record's period end and domain, so the order can be
     // decided before any record is read (a stable sort: ties keep the index order).
     hits.sort_by(|(_, a), (_, b)| b.end.cmp(&a.end).then_with(|| a.domain.cmp(&b.domain)));
-    let mut out = Vec::with_capacity(hits.len());
+    let tree = store
+        .tree(R::RECORDS)
+        .ok_or_else(|| StoreError::Sled(format!("unknown tree {}", R::RECORDS)))?;
+    let mut records = Vec::with_capacity(hits.len());
+    let mut bytes = 0;
     for (id, _) in hits {
-        if let Some(r) = store.get::<R>(R::RECORDS, &id_key(id))? {
-            out.push(r);
+        if let Some(v) = tree.get(id_key(id))? {
+            bytes += v.len() + 1;
+            records.push((id, v));
         }
     }
-    Ok(out)
+    let mut list = ListWriter::new(bytes);
+    for (id, v) in &records {
+        list.push_trusted(crate::store::wire_text(R::RECORDS, &id_key(*id), v)?);
+    }
+    Ok(list.finish())
 }
 
 /// The report of kind `R` with this ID, if there is one and it belongs to `domain`.
@@ -780,6 +792,48 @@ mod tests {
         assert_eq!(store.queue_size(), 1);
         repair_indexes_logged(&store).unwrap();
         assert_eq!(store.dmarc_by_end.len(), 2);
+    }
+
+    /// A period's list is the stored records spliced in mox's order (latest end first,
+    /// then by domain), byte for byte what encoding the decoded records gives.
+    #[test]
+    fn report_lists_are_the_encoded_records_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let reports: Vec<DomainFeedback> = [
+            (100, "b<&>.example"),
+            (200, "a.example"),
+            (200, "c.example"),
+            (100, "a.example"),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, (end, domain))| {
+            let mut r = DomainFeedback::default();
+            r.report_metadata.report_id = format!("r{i}");
+            r.report_metadata.date_range.begin = end - 50;
+            r.report_metadata.date_range.end = end;
+            r.domain = domain.to_string();
+            r
+        })
+        .collect();
+        dmarc_add(&store, reports).unwrap();
+        let got = reports_in::<DomainFeedback>(&store, (0, 0), (1000, 0), None).unwrap();
+        let decoded: Vec<DomainFeedback> = [2, 3, 4, 1]
+            .map(|id| store.get("dmarc_reports", &id_key(id)).unwrap().unwrap())
+            .to_vec();
+        assert_eq!(
+            got.as_str(),
+            sherpa_admin::runtime::gojson::to_string(&decoded).unwrap()
+        );
+        let one =
+            reports_in::<DomainFeedback>(&store, (0, 0), (1000, 0), Some("c.example")).unwrap();
+        assert_eq!(
+            one.as_str(),
+            sherpa_admin::runtime::gojson::to_string(&decoded[1..2]).unwrap()
+        );
+        let none = reports_in::<DomainFeedback>(&store, (300, 0), (1000, 0), None).unwrap();
+        assert_eq!(none.as_str(), "[]");
     }
 
     #[test]

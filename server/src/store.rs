@@ -2,8 +2,11 @@
 //!
 //! Layout (tree name → key → value). Integers in keys are big-endian so that key order is
 //! numeric order and range queries are key scans; signed times have their sign bit flipped
-//! for the same reason. Values are JSON of the API's own types (readable in an export, and
-//! what a sherpa client sees), except the small fixed-layout report index entries.
+//! for the same reason. Values are JSON of the API's own types, written exactly as the
+//! API writes them to clients (Go's encoding, see `sherpa_runtime::gojson`): readable in
+//! an export, and the three record lists (queue, DMARC and TLS reports) are answered by
+//! splicing stored records together (`sherpa_runtime::Wire`). The exceptions are the
+//! small fixed-layout report index entries and totals.
 //!
 //! | tree | key | value |
 //! |---|---|---|
@@ -11,6 +14,7 @@
 //! | `meta` | `seq/<tree>` | u64 BE, last ID handed out for that tree |
 //! | `meta` | `admin_password` | Argon2id PHC string |
 //! | `meta` | `span/<tree>` | i64 BE, longest report period seen (seconds) |
+//! | `meta` | `clean_close` | u64 BE queue count, present only between a clean close and the next open |
 //! | `config` | `dynamic` | the dynamic configuration JSON (domains, accounts, web) |
 //! | `dkim_keys` / `dkim_keys_old` | key file name | PKCS#8 PEM |
 //! | `account_passwords` | account name | Argon2id PHC string |
@@ -27,6 +31,7 @@
 //! | `tls_reports` | id u64 | `TLSReportRecord` JSON |
 //! | `tls_by_end` | time(end) ++ id | `ReportIndex` (binary) |
 //! | `tls_report_keys` | report identity (organization, report ID) ++ id | empty |
+//! | `dmarc_totals` / `tls_totals` | level u8 ++ time(bucket) ++ domain | `ReportIndex` (binary) with the bucket's sums; derived, not exported (`reports::totals`) |
 //! | `tls_results` | id u64 | `TLSResult` JSON |
 //! | `tls_results_key` | policy ++ 0 ++ day ++ 0 ++ recipient | id u64 (uniqueness) |
 //! | `mtasts` | domain | `PolicyRecord` JSON |
@@ -52,8 +57,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sled::Tree;
 
-/// The layout version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The layout version this build reads and writes. Version 1 stored records as
+/// serde_json wrote them; version 2 stores them in wire form. Opening (or importing)
+/// version 1 rewrites the record trees whose records are sent as stored ([`WIRE_TREES`]).
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Trees whose records reach clients as stored, so they must be in wire form.
+pub const WIRE_TREES: &[&str] = &["queue", "dmarc_reports", "tls_reports"];
 
 /// Every tree, in export order.
 pub const TREES: &[&str] = &[
@@ -162,8 +172,24 @@ pub fn decode<T: DeserializeOwned>(tree: &'static str, key: &[u8], value: &[u8])
 
 /// Encodes a record as JSON. Serializing the API types cannot fail in practice (string map
 /// keys only); an error is still reported rather than unwrapped.
+/// A stored record of a [`WIRE_TREES`] tree as the text sent to clients. Checked to be
+/// one JSON value (not its type: the store wrote it from one), so that a damaged record
+/// is an error naming its key, as when decoding, rather than a broken answer.
+pub fn wire_text<'v>(tree: &'static str, key: &[u8], value: &'v [u8]) -> Result<&'v str> {
+    let corrupt = |error: String| StoreError::Corrupt {
+        tree,
+        key: show_key(key),
+        error,
+    };
+    let text = std::str::from_utf8(value).map_err(|e| corrupt(e.to_string()))?;
+    serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| corrupt(e.to_string()))?;
+    Ok(text)
+}
+
+/// Encodes a record in wire form: the bytes a client gets for this value.
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(value).map_err(|e| StoreError::Sled(format!("encoding record: {e}")))
+    sherpa_admin::runtime::gojson::to_vec(value)
+        .map_err(|e| StoreError::Sled(format!("encoding record: {}", e.0)))
 }
 
 /// A big-endian ID key.
@@ -443,8 +469,9 @@ impl Store {
             opened_clean: false,
             db,
         };
-        store.check_schema()?;
+        // A store that lost writes is refused before anything (an upgrade) writes to it.
         store.check_generation(opts)?;
+        store.check_schema()?;
         let mut store = store;
         match store.take_clean_close()? {
             Some(queued) => {
@@ -558,12 +585,14 @@ impl Store {
                     error: "not a 4-byte version".to_string(),
                 })?;
                 let v = u32::from_be_bytes(v);
-                if v != SCHEMA_VERSION {
-                    return Err(StoreError::Schema(format!(
-                        "store has schema version {v}, this build supports {SCHEMA_VERSION}"
-                    )));
+                match v {
+                    SCHEMA_VERSION => Ok(()),
+                    1 => self.upgrade_from_1(),
+                    _ => Err(StoreError::Schema(format!(
+                        "store has schema version {v}, this build supports {SCHEMA_VERSION} \
+                         (and opens version 1)"
+                    ))),
                 }
-                Ok(())
             }
         }
     }
@@ -857,6 +886,40 @@ impl Store {
         Ok(done)
     }
 
+    /// Version 1 → 2: rewrites the records of [`WIRE_TREES`] in wire form, then records
+    /// the new version (so a crash part way repeats the rewrite, which is idempotent).
+    fn upgrade_from_1(&self) -> Result<()> {
+        use sherpa_admin::api::{DomainFeedback, Msg, TLSReportRecord};
+        let n = self.rewrite::<Msg>("queue")?
+            + self.rewrite::<DomainFeedback>("dmarc_reports")?
+            + self.rewrite::<TLSReportRecord>("tls_reports")?;
+        self.meta
+            .insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+        self.db.flush()?;
+        tracing::info!(
+            target: "server::store",
+            rewritten = n,
+            "store upgraded from schema version 1 to {SCHEMA_VERSION}: records in wire form"
+        );
+        Ok(())
+    }
+
+    /// Re-encodes every record of `tree` as [`encode`] writes it; returns how many
+    /// changed.
+    fn rewrite<T: DeserializeOwned + Serialize>(&self, tree: &'static str) -> Result<u64> {
+        let t = self.tree_static(tree)?;
+        let mut n = 0;
+        for kv in t.iter() {
+            let (k, v) = kv?;
+            let wire = encode(&decode::<T>(tree, &k, &v)?)?;
+            if wire != v.as_ref() {
+                t.insert(k, wire)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     // ---- export / import ----
 
     /// Writes every tree as JSON lines: a header, then `{"tree","key","value"}` with base64
@@ -913,9 +976,11 @@ impl Store {
         if header["format"] != "sherpa-admin-store" {
             return Err("not a store export (bad header)".to_string());
         }
-        if header["schema_version"] != SCHEMA_VERSION {
+        let version = header["schema_version"].as_u64();
+        if !matches!(version, Some(1)) && version != Some(SCHEMA_VERSION.into()) {
             return Err(format!(
-                "export has schema version {}, this build supports {SCHEMA_VERSION}",
+                "export has schema version {}, this build supports {SCHEMA_VERSION} (and \
+                 imports version 1)",
                 header["schema_version"]
             ));
         }
@@ -948,6 +1013,8 @@ impl Store {
             tree.insert(k, v).map_err(|e| e.to_string())?;
             n += 1;
         }
+        // The export's own version came in with its `meta` tree.
+        self.check_schema().map_err(|e| e.to_string())?;
         // Derived data describes what was here before: the next open rebuilds it.
         for name in DERIVED_TREES {
             self.tree(name)
@@ -1015,5 +1082,53 @@ mod tests {
             err.to_string().split(": ").next().unwrap(),
             "corrupt record in tree dmarc_reports at key id 7"
         );
+        let err = wire_text("dmarc_reports", &id_key(7), b"{not json").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("corrupt record in tree dmarc_reports at key id 7"),
+            "{err}"
+        );
+        assert!(wire_text("queue", &id_key(1), b"\xff").is_err());
+        assert_eq!(wire_text("queue", &id_key(1), b" {} ").unwrap(), " {} ");
+    }
+
+    /// A store of version 1 (records as serde_json wrote them) opens as version 2 with
+    /// its record lists in wire form, the same values; other trees are left alone.
+    #[test]
+    fn version_1_stores_are_upgraded_to_wire_form() {
+        use sherpa_admin::api::{DomainFeedback, Msg};
+        let dir = tempfile::tempdir().unwrap();
+        let msg = Msg {
+            id: 1,
+            sender_account: "<b>R&D</b> \u{2028}".to_string(),
+            ..Msg::default()
+        };
+        let report = DomainFeedback {
+            id: 1,
+            domain: "a&b.example".to_string(),
+            ..DomainFeedback::default()
+        };
+        {
+            let s = Store::open(dir.path()).unwrap();
+            s.queue
+                .insert(id_key(1), serde_json::to_vec(&msg).unwrap())
+                .unwrap();
+            s.dmarc_reports
+                .insert(id_key(1), serde_json::to_vec(&report).unwrap())
+                .unwrap();
+            s.meta
+                .insert("schema_version", &1u32.to_be_bytes())
+                .unwrap();
+            s.db.flush().unwrap();
+        }
+        let s = Store::open(dir.path()).unwrap();
+        let v = s.meta.get("schema_version").unwrap().unwrap();
+        assert_eq!(v.as_ref(), SCHEMA_VERSION.to_be_bytes());
+        let stored = s.queue.get(id_key(1)).unwrap().unwrap();
+        assert_eq!(stored.as_ref(), encode(&msg).unwrap());
+        assert!(String::from_utf8_lossy(&stored).contains("\\u003cb\\u003eR\\u0026D"));
+        assert_eq!(s.get::<Msg>("queue", &id_key(1)).unwrap(), Some(msg));
+        let stored = s.dmarc_reports.get(id_key(1)).unwrap().unwrap();
+        assert_eq!(stored.as_ref(), encode(&report).unwrap());
     }
 }

@@ -478,3 +478,43 @@ fn config_init_and_check() {
     assert_eq!(code, Some(0));
     assert_eq!(out, text);
 }
+
+/// A long QueueList (over the size compressed on the blocking pool) is the stored
+/// messages in order, the same gzipped or not, and QueueSize answers meanwhile.
+#[tokio::test]
+async fn a_long_queue_list_is_whole_gzipped_or_not() {
+    let s = TestServer::start();
+    for i in 0..3000 {
+        let msg = sherpa_admin::api::Msg {
+            sender_account: format!("account-{i} <&>"),
+            ..Default::default()
+        };
+        s.app.store.queue_add(msg, b"body").unwrap();
+    }
+    let c = s.client().await;
+    let plain = c.raw("QueueList", r#"{"params":[]}"#, &[]).await;
+    assert_eq!(plain.status, 200);
+    assert!(plain.body.len() > 256 << 10, "{} bytes", plain.body.len());
+    let list = plain.json()["result"].as_array().unwrap().clone();
+    assert_eq!(list.len(), 3000);
+    assert_eq!(list[2999]["ID"], 3000);
+    assert_eq!(list[7]["SenderAccount"], "account-7 <&>");
+    assert!(
+        plain
+            .text()
+            .contains(r#""SenderAccount":"account-7 \u003c\u0026\u003e""#)
+    );
+    let zipped = c
+        .raw(
+            "QueueList",
+            r#"{"params":[]}"#,
+            &[("accept-encoding", "gzip")],
+        )
+        .await;
+    assert_eq!(zipped.header("content-encoding").as_deref(), Some("gzip"));
+    let mut d = flate2::read::GzDecoder::new(&zipped.body[..]);
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut d, &mut out).unwrap();
+    assert!(out == plain.body, "the gzipped answer differs");
+    assert_eq!(c.ok("QueueSize", json!([])).await, json!(3000));
+}

@@ -59,6 +59,11 @@ impl Encoded {
         Ok(Encoded(text))
     }
 
+    /// Text this runtime encoded itself (see [`crate::Wire`]): not parsed again.
+    pub(crate) fn trusted(text: String) -> Encoded {
+        Encoded(text)
+    }
+
     /// The JSON text.
     pub fn as_str(&self) -> &str {
         &self.0

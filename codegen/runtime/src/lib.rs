@@ -9,6 +9,8 @@
 //! - [`Dispatch`], [`Call`], [`Encoded`], [`handle`]: calling functions, with Go's
 //!   request parsing, parameter decoding (`null` as zero, case-insensitive keys,
 //!   unknown fields rejected, Go's error messages) and response envelope.
+//! - [`Wire`], [`ListWriter`]: results handed over already encoded (records a server
+//!   keeps as JSON), for functions the generator was told to give a `Wire` result.
 //! - [`http`]: Go's content type check and query parsing, for any HTTP stack.
 //! - `actix` (feature `actix`, on by default): the HTTP side on actix-web, as Go's
 //!   handler: a ready-made scope, or `respond` for servers that route themselves.
@@ -99,6 +101,7 @@ mod gotime;
 pub mod http;
 mod jsonparse;
 mod types;
+mod wire;
 
 #[cfg(feature = "actix")]
 pub mod actix;
@@ -112,3 +115,4 @@ pub use dispatch::{
 };
 pub use error::{Error, Result, codes};
 pub use types::{Bytes, Int64s, Timestamp, Uint64s};
+pub use wire::{ListWriter, Wire};

@@ -48,6 +48,11 @@ pub struct RustOptions {
     /// that offers the client as an optional feature of its own (which must enable
     /// the runtime's `client` feature). `None` by default: the module is always there.
     pub client_feature: Option<String>,
+    /// Functions (by their schema names) whose `Api` method returns its result in wire
+    /// form, as the runtime's `Wire<T>` instead of `T`: for large answers built from
+    /// JSON the server already holds, which the dispatcher then sends without encoding
+    /// anything. Clients and the wire are unchanged. Empty by default.
+    pub wire_results: Vec<String>,
 }
 
 impl Default for RustOptions {
@@ -57,6 +62,7 @@ impl Default for RustOptions {
             server: true,
             client: false,
             client_feature: None,
+            wire_results: Vec::new(),
         }
     }
 }
@@ -94,6 +100,20 @@ pub(crate) fn emit_parts(
             seg.ident.to_string()
         )));
     }
+    let mut wire = vec![false; api.functions.len()];
+    for name in &opts.wire_results {
+        let Some(i) = api.functions.iter().position(|f| &f.name == name) else {
+            return Err(OptionsError(format!(
+                "wire result for {name:?}: the schema has no such function"
+            )));
+        };
+        if api.functions[i].returns.is_empty() {
+            return Err(OptionsError(format!(
+                "wire result for {name:?}: the function returns nothing"
+            )));
+        }
+        wire[i] = true;
+    }
     let mut null_as_zero = if rt.leading_colon.is_some() {
         String::from("::")
     } else {
@@ -110,6 +130,7 @@ pub(crate) fn emit_parts(
         rt: quote!(#rt),
         null_as_zero,
         type_prefix: TokenStream::new(),
+        wire,
     };
     let mut parts: Vec<TokenStream> = (0..api.types.len()).map(|t| cx.named_type(t)).collect();
     if opts.server {
@@ -140,6 +161,9 @@ pub(crate) struct Cx<'a> {
     /// What schema type names are prefixed with: nothing at the top level, `super::`
     /// inside the client module.
     pub(crate) type_prefix: TokenStream,
+    /// Per function: whether its method returns `Wire<T>` (see
+    /// [`RustOptions::wire_results`]).
+    pub(crate) wire: Vec<bool>,
 }
 
 impl Cx<'_> {

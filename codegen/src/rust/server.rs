@@ -41,6 +41,11 @@ impl Cx<'_> {
                 moved(quote!(#pname: #ty))
             });
             let result = moved(self.result_type(f));
+            let result = if self.wire[i] {
+                quote!(#rt::Wire<#result>)
+            } else {
+                quote!(#result)
+            };
             moved(quote! {
                 #docs
                 fn #name(&self, #ctx: &Self::Context #(, #params)*)
@@ -139,6 +144,12 @@ impl Cx<'_> {
             quote! {
                 #invoke;
                 call.result(&())
+            }
+        } else if self.wire[fi] {
+            let rt = &self.rt;
+            quote! {
+                let result = #invoke;
+                ::core::result::Result::Ok(#rt::Encoded::from(result))
             }
         } else {
             quote! {
@@ -291,6 +302,54 @@ mod tests {
     use sherpa_runtime::schema::Type;
 
     use crate::ir::Basic;
+    use crate::{RustOptions, generate_rust, read};
+
+    const SCHEMA: &str = r#"{"Name":"Shop","Docs":"","Functions":[
+        {"Name":"List","Docs":"","Params":[{"Name":"q","Typewords":["string"]}],"Returns":[{"Name":"r","Typewords":["[]","string"]}]},
+        {"Name":"Ping","Docs":"","Params":[],"Returns":[]}],
+        "Sections":[],"Structs":[],"Ints":[],"Strings":[],"SherpaVersion":0,"SherpadocVersion":1}"#;
+
+    fn with_wire(names: &[&str]) -> Result<String, String> {
+        let opts = RustOptions {
+            wire_results: names.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        let api = read(SCHEMA).map_err(|e| e.to_string())?;
+        generate_rust(&api, "shop.json", &opts).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_wire_result_changes_the_method_and_its_dispatch_only() {
+        let plain = with_wire(&[]).unwrap();
+        let wire = with_wire(&["List"]).unwrap();
+        assert!(
+            wire.contains("::sherpa_runtime::Wire<::std::vec::Vec<::std::string::String>>"),
+            "{wire}"
+        );
+        assert!(
+            wire.contains("::sherpa_runtime::Encoded::from(result)"),
+            "{wire}"
+        );
+        assert!(!plain.contains("Wire<"), "{plain}");
+        // Everything but the trait method and the dispatch arm is the same.
+        let differing = plain
+            .lines()
+            .zip(wire.lines())
+            .filter(|(a, b)| a != b)
+            .count();
+        assert!(differing <= 6, "{differing} lines differ");
+    }
+
+    #[test]
+    fn wire_results_must_name_a_function_with_a_result() {
+        let e = with_wire(&["Lists"]).unwrap_err();
+        assert!(
+            e.contains("\"Lists\": the schema has no such function"),
+            "{e}"
+        );
+        let e = with_wire(&["Ping"]).unwrap_err();
+        assert!(e.contains("\"Ping\": the function returns nothing"), "{e}");
+    }
 
     #[test]
     fn runtime_types_match_the_basic_vocabulary() {

@@ -15,7 +15,7 @@ use crate::rust::names;
 use crate::rust::naming::RustNames;
 
 /// The runtime types that typewords map to, imported by name when the stubs use them.
-const RUNTIME_TYPES: &[&str] = &["Bytes", "Int64s", "Timestamp", "Uint64s"];
+const RUNTIME_TYPES: &[&str] = &["Bytes", "Int64s", "Timestamp", "Uint64s", "Wire"];
 
 /// Whether `text` mentions the unqualified type `name` (`: Bytes`, `<Bytes>`, ...), as
 /// opposed to a qualified `api::Bytes` or a longer identifier.
@@ -43,6 +43,9 @@ pub struct StubOptions {
     pub runtime_path: String,
     /// The name of the implementing struct.
     pub struct_name: String,
+    /// The functions generated with a wire result (`RustOptions::wire_results`), whose
+    /// stubs return `Wire<T>`.
+    pub wire_results: Vec<String>,
 }
 
 impl Default for StubOptions {
@@ -51,6 +54,7 @@ impl Default for StubOptions {
             module: "crate::api".to_string(),
             runtime_path: "::sherpa_runtime".to_string(),
             struct_name: "MyApi".to_string(),
+            wire_results: Vec::new(),
         }
     }
 }
@@ -85,6 +89,11 @@ pub(crate) fn stubs(api: &Api, rust: &RustNames, options: &StubOptions) -> Strin
                     .collect();
                 format!("({})", types.join(", "))
             }
+        };
+        let result = if options.wire_results.contains(&function.name) {
+            format!("Wire<{result}>")
+        } else {
+            result
         };
         let one_line = format!(
             "    async fn {}({}) -> Result<{result}, Error> {{",

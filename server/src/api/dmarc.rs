@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use sherpa_admin::api::{
     DMARCSummary, Domain, DomainFeedback, Evaluation, EvaluationStat, SuppressAddress,
 };
-use sherpa_admin::runtime::{Error, Timestamp};
+use sherpa_admin::runtime::{Error, Timestamp, Wire};
 
 use crate::app::{App, server_err, user_err};
 use crate::dns;
@@ -45,12 +45,14 @@ impl App {
         }
     }
 
-    pub async fn dmarc_reports(
+    /// Blocking (a store scan whose cost follows the answer): run it off the async
+    /// workers.
+    pub fn dmarc_reports(
         &self,
         start: Timestamp,
         end: Timestamp,
         domain: String,
-    ) -> Result<Vec<DomainFeedback>, Error> {
+    ) -> Result<Wire<Vec<DomainFeedback>>, Error> {
         let domain = (!domain.is_empty()).then_some(domain.as_str());
         reports::reports_in(&self.store, secs(&start), secs(&end), domain)
             .map_err(|e| server_err("fetching dmarc aggregate reports from database", e))
@@ -67,7 +69,7 @@ impl App {
             .ok_or_else(|| Error::user(format!("{P}: absent")))
     }
 
-    pub async fn dmarc_summaries(
+    pub fn dmarc_summaries(
         &self,
         start: Timestamp,
         end: Timestamp,
@@ -99,7 +101,7 @@ impl App {
             .collect())
     }
 
-    pub async fn dmarc_evaluation_stats(&self) -> Result<BTreeMap<String, EvaluationStat>, Error> {
+    pub fn dmarc_evaluation_stats(&self) -> Result<BTreeMap<String, EvaluationStat>, Error> {
         const P: &str = "get evaluation stats";
         let mut out: BTreeMap<String, EvaluationStat> = BTreeMap::new();
         for kv in self.store.dmarc_evals.iter() {
@@ -130,7 +132,7 @@ impl App {
         Ok(out)
     }
 
-    pub async fn dmarc_evaluations_domain(
+    pub fn dmarc_evaluations_domain(
         &self,
         domain: String,
     ) -> Result<(Domain, Vec<Evaluation>), Error> {

@@ -54,12 +54,22 @@ impl Ctx {
 
 /// One `Api` method that forwards to the `App` method of the same name, which does the
 /// work in its area's module: with the request context first (`ctx fn`), or without it
-/// (`fn`) for the functions that do not need it. The trait fixes the signatures, so a
-/// type written here that does not match the schema does not compile.
+/// (`fn`) for the functions that do not need it, or on tokio's blocking pool (`blocking
+/// fn`) for the calls whose cost follows the stored data, so that a long scan does not
+/// hold an async worker other requests need. The trait fixes the signatures, so a type
+/// written here that does not match the schema does not compile.
 macro_rules! forward {
     (ctx fn $name:ident($($param:ident: $ty:ty),*) -> $ret:ty) => {
         async fn $name(&self, ctx: &Ctx $(, $param: $ty)*) -> ::core::result::Result<$ret, Error> {
             self.0.$name(ctx $(, $param)*).await
+        }
+    };
+    (blocking fn $name:ident($($param:ident: $ty:ty),*) -> $ret:ty) => {
+        async fn $name(&self, _ctx: &Ctx $(, $param: $ty)*) -> ::core::result::Result<$ret, Error> {
+            let app = self.0.clone();
+            tokio::task::spawn_blocking(move || app.$name($($param),*))
+                .await
+                .map_err(|e| crate::app::server_err(stringify!($name), e))?
         }
     };
     (fn $name:ident($($param:ident: $ty:ty),*) -> $ret:ty) => {
@@ -87,13 +97,13 @@ impl Api for AdminApi {
     forward!(fn accounts() -> Vec<String>);
     forward!(fn account(account: String) -> BTreeMap<String, serde_json::Value>);
     forward!(fn config_files() -> (String, String, String, String));
-    forward!(fn mtasts_policies() -> Vec<PolicyRecord>);
-    forward!(fn tls_reports(start: RT::Timestamp, end: RT::Timestamp, policy_domain: String) -> Vec<TLSReportRecord>);
+    forward!(blocking fn mtasts_policies() -> Vec<PolicyRecord>);
+    forward!(blocking fn tls_reports(start: RT::Timestamp, end: RT::Timestamp, policy_domain: String) -> RT::Wire<Vec<TLSReportRecord>>);
     forward!(fn tls_report_id(domain: String, report_id: i64) -> TLSReportRecord);
-    forward!(fn tlsrpt_summaries(start: RT::Timestamp, end: RT::Timestamp, policy_domain: String) -> Vec<TLSRPTSummary>);
-    forward!(fn dmarc_reports(start: RT::Timestamp, end: RT::Timestamp, domain: String) -> Vec<DomainFeedback>);
+    forward!(blocking fn tlsrpt_summaries(start: RT::Timestamp, end: RT::Timestamp, policy_domain: String) -> Vec<TLSRPTSummary>);
+    forward!(blocking fn dmarc_reports(start: RT::Timestamp, end: RT::Timestamp, domain: String) -> RT::Wire<Vec<DomainFeedback>>);
     forward!(fn dmarc_report_id(domain: String, report_id: i64) -> DomainFeedback);
-    forward!(fn dmarc_summaries(start: RT::Timestamp, end: RT::Timestamp, domain: String) -> Vec<DMARCSummary>);
+    forward!(blocking fn dmarc_summaries(start: RT::Timestamp, end: RT::Timestamp, domain: String) -> Vec<DMARCSummary>);
     forward!(fn lookup_ip(ip: String) -> Reverse);
     forward!(fn dnsbl_status() -> BTreeMap<String, BTreeMap<String, String>>);
     forward!(fn domain_records(domain: String) -> Vec<String>);
@@ -106,7 +116,7 @@ impl Api for AdminApi {
     forward!(fn set_password(account_name: String, password: String) -> ());
     forward!(fn set_account_limits(account_name: String, max_outgoing_messages_per_day: i32, max_first_time_recipients_per_day: i32, max_msg_size: i64) -> ());
     forward!(fn client_configs_domain(domain: String) -> ClientConfigs);
-    forward!(fn queue_list() -> Vec<Msg>);
+    forward!(blocking fn queue_list() -> RT::Wire<Vec<Msg>>);
     forward!(fn queue_size() -> i32);
     forward!(fn queue_kick(id: i64, transport: String) -> ());
     forward!(fn queue_drop(id: i64) -> ());
@@ -118,15 +128,15 @@ impl Api for AdminApi {
     forward!(fn webserver_config() -> WebserverConfig);
     forward!(fn webserver_config_save(old_conf: WebserverConfig, new_conf: WebserverConfig) -> WebserverConfig);
     forward!(fn transports() -> BTreeMap<String, Transport>);
-    forward!(fn dmarc_evaluation_stats() -> BTreeMap<String, EvaluationStat>);
-    forward!(fn dmarc_evaluations_domain(domain: String) -> (Domain, Vec<Evaluation>));
+    forward!(blocking fn dmarc_evaluation_stats() -> BTreeMap<String, EvaluationStat>);
+    forward!(blocking fn dmarc_evaluations_domain(domain: String) -> (Domain, Vec<Evaluation>));
     forward!(fn dmarc_remove_evaluations(domain: String) -> ());
     forward!(fn dmarc_suppress_add(reporting_address: String, until: RT::Timestamp, comment: String) -> ());
     forward!(fn dmarc_suppress_list() -> Vec<SuppressAddress>);
     forward!(fn dmarc_suppress_remove(id: i64) -> ());
     forward!(fn dmarc_suppress_extend(id: i64, until: RT::Timestamp) -> ());
-    forward!(fn tlsrpt_results() -> Vec<TLSResult>);
-    forward!(fn tlsrpt_results_domain(is_rcpt_dom: bool, policy_domain: String) -> (Domain, Vec<TLSResult>));
+    forward!(blocking fn tlsrpt_results() -> Vec<TLSResult>);
+    forward!(blocking fn tlsrpt_results_domain(is_rcpt_dom: bool, policy_domain: String) -> (Domain, Vec<TLSResult>));
     forward!(fn lookup_tlsrpt_record(domain: String) -> (Option<TLSRPTRecord>, String, String));
     forward!(fn tlsrpt_remove_results(is_rcpt_dom: bool, domain: String, day: String) -> ());
     forward!(fn tlsrpt_suppress_add(reporting_address: String, until: RT::Timestamp, comment: String) -> ());

@@ -1,10 +1,10 @@
 //! The outgoing queue: QueueList, QueueSize, QueueKick, QueueDrop, QueueSaveRequireTLS.
 
 use sherpa_admin::api::Msg;
-use sherpa_admin::runtime::{Error, Timestamp};
+use sherpa_admin::runtime::{Error, ListWriter, Timestamp, Wire};
 
 use crate::app::{App, server_err};
-use crate::store::{decode, id_key};
+use crate::store::{decode, id_key, wire_text};
 
 impl App {
     /// IDs selected by a QueueKick/QueueDrop `id`: all for `id <= 0` (as in mox), else that one.
@@ -23,23 +23,36 @@ impl App {
         Ok(ids)
     }
 
-    pub async fn queue_list(&self) -> Result<Vec<Msg>, Error> {
+    /// Blocking (a scan of the whole queue): run it off the async workers. The records
+    /// are stored in wire form; only `LastAttempt` is read, for the order.
+    pub fn queue_list(&self) -> Result<Wire<Vec<Msg>>, Error> {
+        const P: &str = "listing messages in queue";
+        #[derive(serde::Deserialize)]
+        struct Order {
+            #[serde(rename = "LastAttempt")]
+            last_attempt: Option<Timestamp>,
+        }
         let mut msgs = Vec::with_capacity(self.store.queue_size().max(0) as usize);
+        let mut bytes = 0;
         for kv in self.store.queue.iter() {
-            let (k, v) = kv.map_err(|e| server_err("listing messages in queue", e))?;
-            let m: Msg =
-                decode("queue", &k, &v).map_err(|e| server_err("listing messages in queue", e))?;
-            msgs.push(m);
+            let (k, v) = kv.map_err(|e| server_err(P, e))?;
+            let order: Order = decode("queue", &k, &v).map_err(|e| server_err(P, e))?;
+            bytes += v.len() + 1;
+            msgs.push((order.last_attempt, k, v));
         }
         // Never-attempted messages first (by ID), then by last attempt, ties by ID. Keys
         // are in ID order already, and the sort is stable.
-        msgs.sort_by(|a, b| match (&a.last_attempt, &b.last_attempt) {
+        msgs.sort_by(|(a, ..), (b, ..)| match (a, b) {
             (None, None) => std::cmp::Ordering::Equal,
             (None, Some(_)) => std::cmp::Ordering::Less,
             (Some(_), None) => std::cmp::Ordering::Greater,
             (Some(x), Some(y)) => x.cmp(y),
         });
-        Ok(msgs)
+        let mut list = ListWriter::new(bytes);
+        for (_, k, v) in &msgs {
+            list.push_trusted(wire_text("queue", k, v).map_err(|e| server_err(P, e))?);
+        }
+        Ok(list.finish())
     }
 
     pub async fn queue_size(&self) -> Result<i32, Error> {
@@ -108,5 +121,55 @@ impl App {
             return Err(Error::user(format!("{P}: get message: absent")));
         }
         self.flush().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spliced answer is byte for byte what encoding the decoded, sorted messages
+    /// gives: the stored records are in wire form.
+    #[test]
+    fn queue_list_is_the_encoded_list_of_stored_messages() {
+        let data = tempfile::tempdir().unwrap();
+        let app = App::open(
+            data.path(),
+            crate::config::LoadedConfig::load(None).unwrap(),
+        )
+        .unwrap();
+        let at = |s| {
+            Timestamp(
+                chrono::DateTime::from_timestamp(s, 5)
+                    .unwrap()
+                    .fixed_offset(),
+            )
+        };
+        for (i, last) in [Some(300), None, Some(100), None].into_iter().enumerate() {
+            let msg = Msg {
+                sender_account: format!("<{i}> & \u{2028}"),
+                last_attempt: last.map(at),
+                ..Msg::default()
+            };
+            app.store.queue_add(msg, b"body").unwrap();
+        }
+        let mut want: Vec<Msg> = app
+            .store
+            .all::<Msg>("queue")
+            .unwrap()
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect();
+        want.sort_by_key(|m| (m.last_attempt.is_some(), m.last_attempt));
+        assert_eq!(
+            want.iter().map(|m| m.id).collect::<Vec<_>>(),
+            [2, 4, 3, 1],
+            "never attempted first, then by attempt"
+        );
+        let got = app.queue_list().unwrap();
+        assert_eq!(
+            got.as_str(),
+            sherpa_admin::runtime::gojson::to_string(&want).unwrap()
+        );
     }
 }

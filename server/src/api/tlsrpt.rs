@@ -5,7 +5,7 @@ use sherpa_admin::api::{
     Domain, PolicyRecord, SuppressAddress, TLSRPTSummary, TLSRPTSuppressAddress, TLSReportRecord,
     TLSResult,
 };
-use sherpa_admin::runtime::{Error, Timestamp};
+use sherpa_admin::runtime::{Error, Timestamp, Wire};
 
 use super::dmarc::store_err;
 use crate::app::{App, server_err, user_err};
@@ -43,7 +43,7 @@ impl App {
         }
     }
 
-    pub async fn mtasts_policies(&self) -> Result<Vec<PolicyRecord>, Error> {
+    pub fn mtasts_policies(&self) -> Result<Vec<PolicyRecord>, Error> {
         let mut out: Vec<PolicyRecord> = self
             .store
             .all::<PolicyRecord>("mtasts")
@@ -59,12 +59,14 @@ impl App {
         Ok(out)
     }
 
-    pub async fn tls_reports(
+    /// Blocking (a store scan whose cost follows the answer): run it off the async
+    /// workers.
+    pub fn tls_reports(
         &self,
         start: Timestamp,
         end: Timestamp,
         policy_domain: String,
-    ) -> Result<Vec<TLSReportRecord>, Error> {
+    ) -> Result<Wire<Vec<TLSReportRecord>>, Error> {
         const P: &str = "fetching tls reports from database";
         let filter = if policy_domain.is_empty() {
             None
@@ -93,7 +95,7 @@ impl App {
             .ok_or_else(|| Error::user(format!("{P}: absent")))
     }
 
-    pub async fn tlsrpt_summaries(
+    pub fn tlsrpt_summaries(
         &self,
         start: Timestamp,
         end: Timestamp,
@@ -138,7 +140,7 @@ impl App {
         Ok(out)
     }
 
-    pub async fn tlsrpt_results(&self) -> Result<Vec<TLSResult>, Error> {
+    pub fn tlsrpt_results(&self) -> Result<Vec<TLSResult>, Error> {
         let mut out: Vec<TLSResult> = self
             .store
             .all::<TLSResult>("tls_results")
@@ -156,7 +158,7 @@ impl App {
         Ok(out)
     }
 
-    pub async fn tlsrpt_results_domain(
+    pub fn tlsrpt_results_domain(
         &self,
         is_rcpt_dom: bool,
         policy_domain: String,
