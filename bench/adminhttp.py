@@ -4,11 +4,13 @@ the server's), and reading a process's resident memory."""
 import json, socket, subprocess, time
 
 
-def start_server(binary, data, extra=()):
-    """Starts `binary serve` on a free loopback port; returns (process, port, seconds
-    from the start of the process to the line saying it listens)."""
+def start_server(binary, data, extra=(), config=None):
+    """Starts `binary serve` on a free loopback port (with the configuration file
+    `config`, if given); returns (process, port, seconds from the start of the process
+    to the line saying it listens)."""
     t0 = time.time()
-    p = subprocess.Popen([binary, "--data", data, "serve", "--listen", "127.0.0.1:0", *extra],
+    conf = ["--config", config] if config else []
+    p = subprocess.Popen([binary, "--data", data, *conf, "serve", "--listen", "127.0.0.1:0", *extra],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = p.stdout.readline()
     while "listening on" not in line:

@@ -244,7 +244,7 @@ async fn check_auth(srv: &Server, req: &HttpRequest, is_api: bool) -> Result<Str
 
 /// A 200 JSON answer gzipped when the client accepts it; anything else (pages, errors,
 /// auth failures) as it is.
-/// Answers at least this large are compressed on the blocking pool.
+/// Answers at least this large are compressed on a background thread.
 const OFF_WORKER_GZIP: usize = 256 << 10;
 
 async fn gzip_json(req: &HttpRequest, resp: HttpResponse) -> HttpResponse {
@@ -261,10 +261,10 @@ async fn gzip_json(req: &HttpRequest, resp: HttpResponse) -> HttpResponse {
         return head.set_body(BoxBody::new(Bytes::new()));
     };
     // A large answer (a long list) takes milliseconds per megabyte to compress: that is
-    // done on the blocking pool, not on the worker other requests wait for.
+    // done on a background thread, not on the worker other requests wait for.
     let zipped = if bytes.len() >= OFF_WORKER_GZIP {
         let input = bytes.clone();
-        tokio::task::spawn_blocking(move || gzip(&input, flate2::Compression::default()))
+        crate::background::run(move || gzip(&input, flate2::Compression::default()))
             .await
             .ok()
             .flatten()

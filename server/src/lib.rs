@@ -13,6 +13,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod background;
 pub mod backups;
 pub mod checks;
 pub mod cli;

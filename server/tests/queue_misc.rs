@@ -479,7 +479,7 @@ fn config_init_and_check() {
     assert_eq!(out, text);
 }
 
-/// A long QueueList (over the size compressed on the blocking pool) is the stored
+/// A long QueueList (over the size compressed on a background thread) is the stored
 /// messages in order, the same gzipped or not, and QueueSize answers meanwhile.
 #[tokio::test]
 async fn a_long_queue_list_is_whole_gzipped_or_not() {

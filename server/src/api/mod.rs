@@ -54,9 +54,10 @@ impl Ctx {
 
 /// One `Api` method that forwards to the `App` method of the same name, which does the
 /// work in its area's module: with the request context first (`ctx fn`), or without it
-/// (`fn`) for the functions that do not need it, or on tokio's blocking pool (`blocking
-/// fn`) for the calls whose cost follows the stored data, so that a long scan does not
-/// hold an async worker other requests need. The trait fixes the signatures, so a type
+/// (`fn`) for the functions that do not need it, or on the low-priority background
+/// threads (`blocking fn`, see [`crate::background`]) for the calls whose cost follows
+/// the stored data, so that a long scan neither holds an async worker nor takes the CPU
+/// from the short calls those serve. The trait fixes the signatures, so a type
 /// written here that does not match the schema does not compile.
 macro_rules! forward {
     (ctx fn $name:ident($($param:ident: $ty:ty),*) -> $ret:ty) => {
@@ -67,7 +68,7 @@ macro_rules! forward {
     (blocking fn $name:ident($($param:ident: $ty:ty),*) -> $ret:ty) => {
         async fn $name(&self, _ctx: &Ctx $(, $param: $ty)*) -> ::core::result::Result<$ret, Error> {
             let app = self.0.clone();
-            tokio::task::spawn_blocking(move || app.$name($($param),*))
+            crate::background::run(move || app.$name($($param),*))
                 .await
                 .map_err(|e| crate::app::server_err(stringify!($name), e))?
         }
