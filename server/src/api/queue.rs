@@ -4,7 +4,7 @@ use sherpa_admin::api::Msg;
 use sherpa_admin::runtime::{Error, ListWriter, Timestamp, Wire};
 
 use crate::app::{App, server_err};
-use crate::store::{decode, id_key, wire_text};
+use crate::store::{id_key, wire_record, wire_str};
 
 impl App {
     /// IDs selected by a QueueKick/QueueDrop `id`: all for `id <= 0` (as in mox), else that one.
@@ -36,7 +36,9 @@ impl App {
         let mut bytes = 0;
         for kv in self.store.queue.iter() {
             let (k, v) = kv.map_err(|e| server_err(P, e))?;
-            let order: Order = decode("queue", &k, &v).map_err(|e| server_err(P, e))?;
+            // Reading the order parses the whole record: it is checked once, here.
+            let (_, order): (_, Order) =
+                wire_record("queue", &k, &v).map_err(|e| server_err(P, e))?;
             bytes += v.len() + 1;
             msgs.push((order.last_attempt, k, v));
         }
@@ -50,7 +52,7 @@ impl App {
         });
         let mut list = ListWriter::new(bytes);
         for (_, k, v) in &msgs {
-            list.push_trusted(wire_text("queue", k, v).map_err(|e| server_err(P, e))?);
+            list.push_trusted(wire_str("queue", k, v).map_err(|e| server_err(P, e))?);
         }
         Ok(list.finish())
     }
