@@ -37,17 +37,25 @@ pub(crate) fn header(source_name: &str) -> String {
 }
 
 /// Formats a Rust file given in parts, each holding whole items, with the `@generated`
-/// header naming `source_name`. Parsing and printing part by part gives the same text
-/// as for the joined stream, without building it.
+/// header naming `source_name`. Parts are taken one at a time ([`RustFile::push`]) and
+/// dropped once printed, so only one part's tokens and syntax tree exist at a time; the
+/// text is the same as for the joined stream.
 ///
 /// Items are separated by a blank line (prettyplease puts none between items), which is
 /// how rustfmt-formatted code reads.
-pub(crate) fn format_parts(
-    parts: impl IntoIterator<Item = TokenStream>,
-    source_name: &str,
-) -> Result<String, FormatError> {
-    let mut out = header(source_name);
-    for part in parts {
+pub(crate) struct RustFile {
+    out: String,
+}
+
+impl RustFile {
+    pub(crate) fn new(source_name: &str) -> RustFile {
+        RustFile {
+            out: header(source_name),
+        }
+    }
+
+    /// Parses and prints one part.
+    pub(crate) fn push(&mut self, part: TokenStream) -> Result<(), FormatError> {
         let file: syn::File = syn::parse2(part).map_err(|e| FormatError(e.to_string()))?;
         for item in file.items {
             let single = syn::File {
@@ -56,11 +64,17 @@ pub(crate) fn format_parts(
                 attrs: Vec::new(),
                 items: vec![item],
             };
-            out.push('\n');
-            out.push_str(&space_nested_items(&prettyplease::unparse(&single)));
+            self.out.push('\n');
+            self.out
+                .push_str(&space_nested_items(&prettyplease::unparse(&single)));
         }
+        Ok(())
     }
-    Ok(out)
+
+    /// The file's text.
+    pub(crate) fn finish(self) -> String {
+        self.out
+    }
 }
 
 /// Puts a blank line between the items of a module or impl block, as between top-level

@@ -265,8 +265,9 @@ pub fn generate_rust(
     opts: &RustOptions,
 ) -> Result<String, Error> {
     let names = rust::naming::RustNames::new(api)?;
-    let parts = rust::emit_parts(api, &names, opts)?;
-    Ok(format::format_parts(parts, source_name)?)
+    let mut file = format::RustFile::new(source_name);
+    rust::emit_parts(api, &names, opts, &mut |part| file.push(part))?;
+    Ok(file.finish())
 }
 
 /// Generates the TypeScript client of an API: `api.ts`, and the same module as

@@ -14,6 +14,7 @@ use std::fmt;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::format::FormatError;
 use crate::ir::{Api, Basic, TypeRef};
 use literals::moved;
 use names::ident;
@@ -80,13 +81,15 @@ impl fmt::Display for OptionsError {
 impl std::error::Error for OptionsError {}
 
 /// The Rust bindings of `api` in parts (each named type with its impls, the trait,
-/// ...), in order. Kept apart so that formatting can take them one by one: joining
-/// them into one stream would copy every token once more.
+/// ...), handed to `sink` in order, each as soon as it is built: formatting takes them
+/// one by one, so the tokens of only one part exist at a time (joining them into one
+/// stream would also copy every token once more).
 pub(crate) fn emit_parts(
     api: &Api,
     names: &RustNames,
     opts: &RustOptions,
-) -> Result<Vec<TokenStream>, OptionsError> {
+    sink: &mut dyn FnMut(TokenStream) -> Result<(), FormatError>,
+) -> Result<(), crate::Error> {
     let rt: syn::Path = syn::parse_str(&opts.runtime_path).map_err(|e| {
         OptionsError(format!(
             "runtime path {:?} is not a Rust path: {e}",
@@ -98,19 +101,22 @@ pub(crate) fn emit_parts(
             "runtime path {:?} has generic arguments at {:?}",
             opts.runtime_path,
             seg.ident.to_string()
-        )));
+        ))
+        .into());
     }
     let mut wire = vec![false; api.functions.len()];
     for name in &opts.wire_results {
         let Some(i) = api.functions.iter().position(|f| &f.name == name) else {
             return Err(OptionsError(format!(
                 "wire result for {name:?}: the schema has no such function"
-            )));
+            ))
+            .into());
         };
         if api.functions[i].returns.is_empty() {
             return Err(OptionsError(format!(
                 "wire result for {name:?}: the function returns nothing"
-            )));
+            ))
+            .into());
         }
         wire[i] = true;
     }
@@ -132,21 +138,23 @@ pub(crate) fn emit_parts(
         type_prefix: TokenStream::new(),
         wire,
     };
-    let mut parts: Vec<TokenStream> = (0..api.types.len()).map(|t| cx.named_type(t)).collect();
-    if opts.server {
-        parts.push(cx.api_trait());
-        parts.push(cx.dispatcher());
+    for t in 0..api.types.len() {
+        sink(cx.named_type(t))?;
     }
-    parts.push(cx.schema());
-    parts.push(cx.function_list());
+    if opts.server {
+        sink(cx.api_trait())?;
+        sink(cx.dispatcher())?;
+    }
+    sink(cx.schema())?;
+    sink(cx.function_list())?;
     if opts.client {
         let in_module = Cx {
             type_prefix: quote!(super::),
             ..cx
         };
-        parts.push(in_module.client_module(opts.client_feature.as_deref()));
+        sink(in_module.client_module(opts.client_feature.as_deref()))?;
     }
-    Ok(parts)
+    Ok(())
 }
 
 /// What every emitting function needs.
