@@ -831,6 +831,42 @@ mod tests {
         assert_eq!(store.dmarc_by_end.len(), 2);
     }
 
+    /// Records come back in the order asked, missing ones left out, whether read by
+    /// lookups (IDs spread out) or by one range scan (IDs close together).
+    #[test]
+    fn records_by_id_keeps_the_order_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        for id in (1..=100u64).filter(|id| *id != 6) {
+            store
+                .dmarc_reports
+                .insert(id_key(id), id.to_string().as_bytes())
+                .unwrap();
+        }
+        let read = |ids: &[u64]| -> Vec<(u64, String)> {
+            records_by_id(&store.dmarc_reports, "dmarc_reports", ids.iter().copied())
+                .unwrap()
+                .into_iter()
+                .map(|(id, v)| (id, String::from_utf8(v.to_vec()).unwrap()))
+                .collect()
+        };
+        let want = |ids: &[u64]| -> Vec<(u64, String)> {
+            ids.iter()
+                .filter(|id| **id != 6 && **id <= 100)
+                .map(|id| (*id, id.to_string()))
+                .collect()
+        };
+        for ids in [
+            &[50, 3, 99][..],
+            &[5, 4, 6, 7, 8],
+            &[9],
+            &[],
+            &[101, 100, 7],
+        ] {
+            assert_eq!(read(ids), want(ids), "{ids:?}");
+        }
+    }
+
     /// A period's list is the stored records spliced in mox's order (latest end first,
     /// then by domain), byte for byte what encoding the decoded records gives.
     #[test]

@@ -1137,6 +1137,55 @@ mod tests {
         assert_eq!((text, v), (" {\"ID\":1} ", serde_json::json!({"ID": 1})));
     }
 
+    /// An export of version 1 is imported and upgraded; a version from the future is
+    /// refused, naming both.
+    #[test]
+    fn version_1_exports_are_imported_and_upgraded() {
+        use sherpa_admin::api::Msg;
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let msg = Msg {
+            id: 1,
+            sender_account: "a&b".to_string(),
+            ..Msg::default()
+        };
+        s.queue
+            .insert(id_key(1), serde_json::to_vec(&msg).unwrap())
+            .unwrap();
+        s.meta
+            .insert("schema_version", &1u32.to_be_bytes())
+            .unwrap();
+        let mut export = Vec::new();
+        s.export(&mut export).unwrap();
+        let text = String::from_utf8(export).unwrap();
+        let (_, rest) = text.split_once('\n').unwrap();
+        let v1 = format!(
+            "{}\n{rest}",
+            serde_json::json!({"format": "sherpa-admin-store", "schema_version": 1})
+        );
+        let into = tempfile::tempdir().unwrap();
+        let t = Store::open(into.path()).unwrap();
+        t.import(v1.as_bytes()).unwrap();
+        let v = t.meta.get("schema_version").unwrap().unwrap();
+        assert_eq!(v.as_ref(), SCHEMA_VERSION.to_be_bytes());
+        let stored = t.queue.get(id_key(1)).unwrap().unwrap();
+        assert_eq!(stored.as_ref(), encode(&msg).unwrap());
+
+        let v3 = format!(
+            "{}\n{rest}",
+            serde_json::json!({"format": "sherpa-admin-store", "schema_version": 3})
+        );
+        let other = tempfile::tempdir().unwrap();
+        let e = Store::open(other.path())
+            .unwrap()
+            .import(v3.as_bytes())
+            .unwrap_err();
+        assert!(
+            e.contains("export has schema version 3, this build supports 2"),
+            "{e}"
+        );
+    }
+
     /// A store of version 1 (records as serde_json wrote them) opens as version 2 with
     /// its record lists in wire form, the same values; other trees are left alone.
     #[test]

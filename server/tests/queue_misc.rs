@@ -479,8 +479,8 @@ fn config_init_and_check() {
     assert_eq!(out, text);
 }
 
-/// A long QueueList (over the size compressed on a background thread) is the stored
-/// messages in order, the same gzipped or not, and QueueSize answers meanwhile.
+/// A long QueueList (over the size compressed on a background thread, and sent in
+/// slices) is the stored messages in order, the same gzipped or not.
 #[tokio::test]
 async fn a_long_queue_list_is_whole_gzipped_or_not() {
     let s = TestServer::start();
@@ -495,6 +495,11 @@ async fn a_long_queue_list_is_whole_gzipped_or_not() {
     let plain = c.raw("QueueList", r#"{"params":[]}"#, &[]).await;
     assert_eq!(plain.status, 200);
     assert!(plain.body.len() > 256 << 10, "{} bytes", plain.body.len());
+    // Sent in slices, still with its length.
+    assert_eq!(
+        plain.header("content-length"),
+        Some(plain.body.len().to_string())
+    );
     let list = plain.json()["result"].as_array().unwrap().clone();
     assert_eq!(list.len(), 3000);
     assert_eq!(list[2999]["ID"], 3000);

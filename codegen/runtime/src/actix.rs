@@ -308,12 +308,33 @@ fn lookup<D: Dispatch>(d: &D, function: &str) -> Result<Option<&'static Function
 /// A sherpa answer as an HTTP response: its status, the JSON body, and the headers of
 /// every call answer (`Content-Type: application/json; charset=utf-8`,
 /// `Cache-Control: no-store`).
+///
+/// A long body goes out in slices of [`STREAM_CHUNK`] bytes (with its length, so still
+/// with `Content-Length`): actix copies each piece it is given into its write buffer in
+/// one go, so a large answer given whole would hold the worker thread, and every other
+/// connection on it, for the time of that copy.
 pub fn json_response(r: Response) -> HttpResponse {
-    HttpResponse::build(StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
-        .insert_header((header::CONTENT_TYPE, JSON_TYPE))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(r.body)
+    let mut b = HttpResponse::build(
+        StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+    );
+    b.insert_header((header::CONTENT_TYPE, JSON_TYPE))
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    if r.body.len() <= STREAM_CHUNK {
+        return b.body(r.body);
+    }
+    let body = actix_web::web::Bytes::from(r.body);
+    let len = body.len();
+    let pieces = (0..len).step_by(STREAM_CHUNK).map(move |at| {
+        Ok::<_, std::convert::Infallible>(body.slice(at..(at + STREAM_CHUNK).min(len)))
+    });
+    b.body(actix_web::body::SizedStream::new(
+        len as u64,
+        futures_util::stream::iter(pieces),
+    ))
 }
+
+/// The size of the slices a long answer is sent in (see [`json_response`]).
+pub const STREAM_CHUNK: usize = 64 << 10;
 
 fn protocol_error(opts: &Options, e: Error) -> HttpResponse {
     if let Some(c) = &opts.collector {

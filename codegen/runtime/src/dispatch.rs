@@ -333,9 +333,16 @@ impl Response {
         }
     }
 
-    /// A result, with the trailing newline of Go's encoder.
-    fn result(json: &[u8]) -> Response {
-        Response::result_ending(json, b"}\n")
+    /// A result, with the trailing newline of Go's encoder. The envelope is written
+    /// around the result in its own buffer, so a long answer is not copied into a
+    /// second one.
+    fn result_owned(json: Encoded) -> Response {
+        const HEAD: &[u8] = b"{\"result\":";
+        let mut body = json.into_string().into_bytes();
+        body.reserve_exact(HEAD.len() + 2);
+        body.splice(0..0, HEAD.iter().copied());
+        body.extend_from_slice(b"}\n");
+        Response { status: 200, body }
     }
 
     /// A [`Raw`] result: as Go writes it, without the trailing newline.
@@ -407,7 +414,7 @@ pub(crate) async fn handle_def<D: Dispatch>(
         .catch_unwind()
         .await;
     let (response, code) = match outcome {
-        Ok(Ok(json)) => (Response::result(json.as_str().as_bytes()), String::new()),
+        Ok(Ok(json)) => (Response::result_owned(json), String::new()),
         Ok(Err(e)) => (Response::error(&e), e.code),
         Err(panic) => match panic.downcast::<Raw>() {
             Ok(raw) => (Response::raw_result(&raw.0), String::new()),

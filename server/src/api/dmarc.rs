@@ -45,8 +45,6 @@ impl App {
         }
     }
 
-    /// Blocking (a store scan whose cost follows the answer): run it off the async
-    /// workers.
     pub fn dmarc_reports(
         &self,
         start: Timestamp,

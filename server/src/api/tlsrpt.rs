@@ -59,8 +59,6 @@ impl App {
         Ok(out)
     }
 
-    /// Blocking (a store scan whose cost follows the answer): run it off the async
-    /// workers.
     pub fn tls_reports(
         &self,
         start: Timestamp,
