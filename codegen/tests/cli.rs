@@ -150,6 +150,55 @@ fn generate_uses_the_runtime_path() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+/// `--wire-result` gives the named functions a `Wire<T>` result in the trait and in
+/// the stubs (as `RustOptions::wire_results` does); an unknown name is a usage error.
+#[test]
+fn wire_results_in_generate_and_stubs() {
+    let dir = Scratch::new("wire-result");
+    let schema = dir.file("testapi.json", TEST_API);
+    let out = dir.0.join("test.rs");
+    let o = run(&[
+        "generate",
+        s(&schema),
+        "--rust",
+        s(&out),
+        "--wire-result",
+        "Pair",
+        "--wire-result",
+        "Echo",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let opts = RustOptions {
+        wire_results: vec!["Pair".to_string(), "Echo".to_string()],
+        ..Default::default()
+    };
+    let expected = generate_rust(&read(TEST_API).unwrap(), "testapi.json", &opts).unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
+    assert!(expected.contains("::sherpa_runtime::Wire<::std::string::String>"));
+    let o = run(&["stubs", s(&schema), "--wire-result", "Echo"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("-> Result<Wire<String>, Error>"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    let o = run(&[
+        "generate",
+        s(&schema),
+        "--rust",
+        s(&out),
+        "--wire-result",
+        "Nope",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("wire result for \"Nope\": the schema has no such function"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
 /// `--rust-client` alone writes types and client; naming the same file as `--rust`
 /// writes one file with both sides and one copy of the types; missing directories are
 /// created.
