@@ -130,7 +130,8 @@ fn counter_step(tree: &sled::Tree, step: i64) -> Result<()> {
 }
 
 /// Adds the index entries of newly stored reports to their buckets. Call it after the
-/// entries are written; the caller flushes.
+/// entries are written; the caller flushes. A damaged bucket does not fail the import:
+/// the totals are left stale, to be rebuilt.
 pub fn add<R: IndexedReport>(store: &Store, entries: &[ReportIndex]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
@@ -156,7 +157,11 @@ pub fn add<R: IndexedReport>(store: &Store, entries: &[ReportIndex]) -> Result<(
             Some(encode(*level, *start, domain, &t))
         })?;
         if let Some(e) = bad {
-            return Err(e);
+            // The reports are stored; only the totals are off. Leaving the counter up
+            // marks them stale: summaries read the index until the next open rebuilds
+            // them.
+            tracing::warn!(target: "server::store", "report totals are damaged, to be rebuilt: {e}");
+            return Ok(());
         }
     }
     counter_step(tree, -1)
@@ -585,6 +590,30 @@ mod tests {
             Rebuilt::Corrected
         );
         assert!(!stale::<DomainFeedback>(&store).unwrap());
+        assert_eq!(
+            summarize::<DomainFeedback>(&store, all.0, all.1, None).unwrap(),
+            want
+        );
+        // A bucket that does not decode: the next addition leaves the totals stale.
+        let keys: Vec<_> = store.dmarc_totals.range(..PENDING).keys().collect();
+        for k in keys {
+            store.dmarc_totals.insert(k.unwrap(), &b"junk"[..]).unwrap();
+        }
+        let mut more = dmarc_reports(&mut Rng(10), 50);
+        for (i, r) in more.iter_mut().enumerate() {
+            r.report_metadata.report_id = format!("more{i}");
+        }
+        dmarc_add(&store, more).unwrap();
+        assert!(stale::<DomainFeedback>(&store).unwrap());
+        let want = by_hand::<DomainFeedback>(&store, all.0, all.1, None);
+        assert_eq!(
+            summarize::<DomainFeedback>(&store, all.0, all.1, None).unwrap(),
+            want
+        );
+        assert_eq!(
+            rebuild::<DomainFeedback>(&store).unwrap(),
+            Rebuilt::Corrected
+        );
         assert_eq!(
             summarize::<DomainFeedback>(&store, all.0, all.1, None).unwrap(),
             want
