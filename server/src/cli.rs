@@ -299,7 +299,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let store =
                 Store::open_with(&cli.data, store_options(&cli)).map_err(|e| e.to_string())?;
             let mut done = store.repair().map_err(|e| e.to_string())?;
-            done.extend(crate::reports::repair_indexes(&store).map_err(|e| e.to_string())?);
+            let check = crate::reports::TotalsCheck::Compare;
+            done.extend(crate::reports::repair_indexes(&store, check).map_err(|e| e.to_string())?);
             flush(&store)?;
             if done.is_empty() {
                 println!("nothing to repair");

@@ -431,7 +431,8 @@ mod tests {
         // As after a crash between the record and its identity (or a store from before
         // identities were kept): repair rebuilds them, and the report is still known.
         store.dmarc_report_keys.clear().unwrap();
-        let done = crate::reports::repair_indexes(&store).unwrap();
+        let done =
+            crate::reports::repair_indexes(&store, crate::reports::TotalsCheck::Compare).unwrap();
         assert_eq!(done, ["rebuilt dmarc_report_keys"]);
         let r = store_units(&store, &host(), units("a", &xml, Wanted::Dmarc), false).unwrap();
         assert_eq!((r.dmarc_new, r.dmarc_present), (0, 1));

@@ -31,11 +31,21 @@ pub fn overlaps(begin: Instant, end: Instant, start: Instant, stop: Instant) -> 
         || (begin < start && end > stop)
 }
 
+/// How thoroughly [`repair_indexes`] checks the report totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TotalsCheck {
+    /// Rebuilt only when they may be off: marked stale (an addition cut off), or their
+    /// index was rebuilt. Costs two reads otherwise: for the open after a crash.
+    IfStale,
+    /// Also compared with the index (a scan of its entries): for `server repair`.
+    Compare,
+}
+
 /// Rebuilds each report index whose entry count differs from its records' count (a crash
-/// between writing a record and its index entry), and says what it rebuilt. Run at an
-/// open of the store that follows an unclean close, after [`Store::repair`], and by
-/// `server repair`.
-pub fn repair_indexes(store: &Store) -> Result<Vec<String>> {
+/// between writing a record and its index entry), then the report totals as `totals`
+/// says, and says what it rebuilt. Run at an open of the store that follows an unclean
+/// close, after [`Store::repair`], and by `server repair`.
+pub fn repair_indexes(store: &Store, totals: TotalsCheck) -> Result<Vec<String>> {
     let mut done = Vec::new();
     // sled counts a tree by scanning it: each record tree is counted once.
     let (dmarc_n, tls_n) = (store.dmarc_reports.len(), store.tls_reports.len());
@@ -99,23 +109,32 @@ pub fn repair_indexes(store: &Store) -> Result<Vec<String>> {
         }
         done.push("rebuilt tls_results_key".to_string());
     }
-    // Compared with the (repaired) index: a scan of its small entries.
-    if totals_corrected(totals::rebuild::<DomainFeedback>(store)?) {
+    let index_rebuilt = |index: &str| done.iter().any(|d| d == &format!("rebuilt {index}"));
+    let (dmarc, tls) = (index_rebuilt("dmarc_by_end"), index_rebuilt("tls_by_end"));
+    if repair_totals::<DomainFeedback>(store, totals, dmarc)? {
         done.push("rebuilt dmarc_totals".to_string());
     }
-    if totals_corrected(totals::rebuild::<TLSReportRecord>(store)?) {
+    if repair_totals::<TLSReportRecord>(store, totals, tls)? {
         done.push("rebuilt tls_totals".to_string());
     }
     Ok(done)
 }
 
-/// Says whether the totals were corrected (for the repair list); a first build is only
-/// logged, it repairs nothing.
-fn totals_corrected(r: totals::Rebuilt) -> bool {
-    if r == totals::Rebuilt::Built {
-        tracing::info!(target: "server::store", "built the report totals");
+/// Rebuilds the totals of `R` when `check` calls for it (see [`TotalsCheck`]); says
+/// whether they were corrected (a first build is only logged: it repairs nothing).
+fn repair_totals<R: IndexedReport>(
+    store: &Store,
+    check: TotalsCheck,
+    index_rebuilt: bool,
+) -> Result<bool> {
+    if check == TotalsCheck::IfStale && !index_rebuilt && !totals::stale::<R>(store)? {
+        return Ok(false);
     }
-    r == totals::Rebuilt::Corrected
+    let r = totals::rebuild::<R>(store)?;
+    if r == totals::Rebuilt::Built {
+        tracing::info!(target: "server::store", "built the report totals ({})", R::TOTALS);
+    }
+    Ok(r == totals::Rebuilt::Corrected)
 }
 
 /// Runs [`repair_indexes`] and logs what it did, as the store's own repair does; skipped
@@ -125,19 +144,23 @@ pub fn repair_indexes_logged(store: &Store) -> Result<()> {
     if store.opened_clean() {
         // Totals can still be missing after a clean close: an older store, an imported
         // export. Checking costs two reads.
-        if totals::stale::<DomainFeedback>(store)?
-            && totals_corrected(totals::rebuild::<DomainFeedback>(store)?)
-        {
-            tracing::warn!(target: "server::store", "repair at open: rebuilt dmarc_totals");
-        }
-        if totals::stale::<TLSReportRecord>(store)?
-            && totals_corrected(totals::rebuild::<TLSReportRecord>(store)?)
-        {
-            tracing::warn!(target: "server::store", "repair at open: rebuilt tls_totals");
+        for (corrected, tree) in [
+            (
+                repair_totals::<DomainFeedback>(store, TotalsCheck::IfStale, false)?,
+                "dmarc_totals",
+            ),
+            (
+                repair_totals::<TLSReportRecord>(store, TotalsCheck::IfStale, false)?,
+                "tls_totals",
+            ),
+        ] {
+            if corrected {
+                tracing::warn!(target: "server::store", "repair at open: rebuilt {tree}");
+            }
         }
         return Ok(());
     }
-    for r in repair_indexes(store)? {
+    for r in repair_indexes(store, TotalsCheck::IfStale)? {
         tracing::warn!(target: "server::store", "repair at open: {r}");
     }
     Ok(())
@@ -209,7 +232,7 @@ pub fn index_key(idx: &ReportIndex, id: u64) -> [u8; 16] {
 /// Adds records, each followed by its index entry, then their totals; assigns IDs and
 /// returns them. (A crash between the record and its index entry leaves a record without
 /// one, which `repair_indexes` fixes at open; a crash before the totals are complete
-/// leaves them stale, and they are rebuilt at open.)
+/// leaves them marked stale, and they are rebuilt at open.)
 fn add_indexed<R: IndexedReport + serde::Serialize>(
     store: &Store,
     items: Vec<(R, ReportIndex)>,
@@ -229,6 +252,9 @@ fn add_indexed<R: IndexedReport + serde::Serialize>(
         .map(|(_, idx)| (idx.end.0 - idx.begin.0).abs())
         .max()
         .unwrap_or(0);
+    // Marked before anything is written, so that a crash part way leaves the totals
+    // stale, to be rebuilt.
+    totals::begin::<R>(store)?;
     // The span is raised before any entry exists, so a scan never misses one.
     store.raise_span(R::BY_END, span)?;
     let first = store.next_ids(R::RECORDS, items.len() as u64)?;
@@ -952,18 +978,26 @@ mod tests {
             ..TLSResult::default()
         };
         tls_results_add(&store, vec![result]).unwrap();
-        assert!(repair_indexes(&store).unwrap().is_empty());
+        assert!(
+            repair_indexes(&store, TotalsCheck::Compare)
+                .unwrap()
+                .is_empty()
+        );
 
         // A crash between a record and its index entry leaves the index short.
         let first = store.dmarc_by_end.iter().keys().next().unwrap().unwrap();
         store.dmarc_by_end.remove(first).unwrap();
         store.tls_results_key.clear().unwrap();
         assert_eq!(
-            repair_indexes(&store).unwrap(),
+            repair_indexes(&store, TotalsCheck::Compare).unwrap(),
             ["rebuilt dmarc_by_end", "rebuilt tls_results_key"]
         );
         assert_eq!(store.dmarc_by_end.len(), ids.len());
         assert_eq!(store.tls_results_key.len(), 1);
-        assert!(repair_indexes(&store).unwrap().is_empty());
+        assert!(
+            repair_indexes(&store, TotalsCheck::Compare)
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -129,19 +129,22 @@ fn counter_step(tree: &sled::Tree, step: i64) -> Result<()> {
     Ok(())
 }
 
-/// Adds the index entries of newly stored reports to their buckets. Call it after the
-/// entries are written; the caller flushes. A damaged bucket does not fail the import:
-/// the totals are left stale, to be rebuilt.
+/// Marks an addition as in progress: call it before the records of an addition are
+/// written, and [`add`] after their index entries. Until then the totals are stale, so
+/// a crash anywhere between leaves them to be rebuilt.
+pub fn begin<R: IndexedReport>(store: &Store) -> Result<()> {
+    counter_step(totals_tree::<R>(store)?, 1)
+}
+
+/// Adds the index entries of newly stored reports to their buckets and ends the
+/// addition [`begin`] started; the caller flushes. A damaged bucket does not fail the
+/// import: the totals are left stale, to be rebuilt.
 pub fn add<R: IndexedReport>(store: &Store, entries: &[ReportIndex]) -> Result<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
     let tree = totals_tree::<R>(store)?;
     let mut buckets = Buckets::new();
     for idx in entries {
         add_to_buckets(&mut buckets, idx);
     }
-    counter_step(tree, 1)?;
     for ((level, start, domain), add) in &buckets {
         let key = bucket_key(*level, *start, domain);
         let mut bad = None;
