@@ -9,8 +9,10 @@
 
 use std::sync::OnceLock;
 
-fn pool() -> &'static tokio::runtime::Runtime {
-    static POOL: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+/// The threads, started on first use; `None` if the system refused them (then the work
+/// runs on tokio's shared blocking pool, as it would without this module).
+fn pool() -> Option<&'static tokio::runtime::Runtime> {
+    static POOL: OnceLock<Option<tokio::runtime::Runtime>> = OnceLock::new();
     POOL.get_or_init(|| {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -21,9 +23,12 @@ fn pool() -> &'static tokio::runtime::Runtime {
             .thread_name("background")
             .on_thread_start(lower_priority)
             .build()
-            // Building fails only when the system refuses new threads, as at start.
-            .unwrap_or_else(|e| panic!("starting the background threads: {e}"))
+            .inspect_err(|e| {
+                tracing::error!("starting the background threads: {e}; using the shared pool")
+            })
+            .ok()
     })
+    .as_ref()
 }
 
 /// Lowers the calling thread's priority (Linux: nice applies per thread). Best effort: a
@@ -42,7 +47,10 @@ fn lower_priority() {
 pub async fn run<R: Send + 'static>(
     f: impl FnOnce() -> R + Send + 'static,
 ) -> Result<R, tokio::task::JoinError> {
-    pool().spawn_blocking(f).await
+    match pool() {
+        Some(pool) => pool.spawn_blocking(f).await,
+        None => tokio::task::spawn_blocking(f).await,
+    }
 }
 
 #[cfg(test)]

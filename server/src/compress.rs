@@ -27,8 +27,19 @@ pub fn accepts_gzip(req: &HttpRequest) -> bool {
 /// `body` gzipped at `level`: the default for answers made per request, the best for
 /// assets compressed once.
 pub fn gzip(body: &[u8], level: flate2::Compression) -> Option<Vec<u8>> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4 + 32), level);
-    enc.write_all(body).ok()?;
+    gzip_parts([body], level)
+}
+
+/// [`gzip`] of the concatenation of `parts`, without concatenating them first.
+pub fn gzip_parts<P: AsRef<[u8]>>(
+    parts: impl IntoIterator<Item = P> + Clone,
+    level: flate2::Compression,
+) -> Option<Vec<u8>> {
+    let len: usize = parts.clone().into_iter().map(|p| p.as_ref().len()).sum();
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(len / 4 + 32), level);
+    for part in parts {
+        enc.write_all(part.as_ref()).ok()?;
+    }
     enc.finish().ok()
 }
 

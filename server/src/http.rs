@@ -8,7 +8,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use actix_web::body::BoxBody;
+use actix_web::body::{BoxBody, MessageBody as _};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::web::Bytes;
 use actix_web::{App as ActixApp, HttpRequest, HttpResponse, HttpServer, web};
@@ -19,7 +19,7 @@ use sherpa_admin::runtime::{Options, actix};
 use crate::api::{AdminApi, Ctx};
 use crate::app::App;
 use crate::auth::{self, SESSION_COOKIE};
-use crate::compress::{accepts_gzip, gzip};
+use crate::compress::{accepts_gzip, gzip_parts};
 use crate::config::ParsedLimits;
 use crate::inflight::{Full, InFlight};
 
@@ -242,11 +242,11 @@ async fn check_auth(srv: &Server, req: &HttpRequest, is_api: bool) -> Result<Str
     }
 }
 
-/// A 200 JSON answer gzipped when the client accepts it; anything else (pages, errors,
-/// auth failures) as it is.
 /// Answers at least this large are compressed on a background thread.
 const OFF_WORKER_GZIP: usize = 256 << 10;
 
+/// A 200 JSON answer gzipped when the client accepts it; anything else (pages, errors,
+/// auth failures) as it is.
 async fn gzip_json(req: &HttpRequest, resp: HttpResponse) -> HttpResponse {
     let is_json = resp
         .headers()
@@ -256,20 +256,27 @@ async fn gzip_json(req: &HttpRequest, resp: HttpResponse) -> HttpResponse {
         return resp;
     }
     let (head, body) = resp.into_parts();
-    // The runtime's answers are in-memory bytes: reading them cannot fail or wait.
-    let Ok(bytes) = actix_web::body::to_bytes(body).await else {
-        return head.set_body(BoxBody::new(Bytes::new()));
-    };
+    // The runtime's answers are in-memory bytes, a long one in slices: reading them
+    // cannot fail or wait, and the slices are kept as they are, not joined.
+    let mut parts: Vec<Bytes> = Vec::new();
+    let mut body = std::pin::pin!(body);
+    while let Some(part) = std::future::poll_fn(|cx| body.as_mut().poll_next(cx)).await {
+        match part {
+            Ok(p) => parts.push(p),
+            Err(_) => return head.set_body(BoxBody::new(Bytes::new())),
+        }
+    }
+    let len: usize = parts.iter().map(|p| p.len()).sum();
     // A large answer (a long list) takes milliseconds per megabyte to compress: that is
     // done on a background thread, not on the worker other requests wait for.
-    let zipped = if bytes.len() >= OFF_WORKER_GZIP {
-        let input = bytes.clone();
-        crate::background::run(move || gzip(&input, flate2::Compression::default()))
+    let zipped = if len >= OFF_WORKER_GZIP {
+        let input = parts.clone();
+        crate::background::run(move || gzip_parts(&input, flate2::Compression::default()))
             .await
             .ok()
             .flatten()
     } else {
-        gzip(&bytes, flate2::Compression::default())
+        gzip_parts(&parts, flate2::Compression::default())
     };
     match zipped {
         Some(z) => {
@@ -280,7 +287,9 @@ async fn gzip_json(req: &HttpRequest, resp: HttpResponse) -> HttpResponse {
             );
             resp
         }
-        None => head.set_body(BoxBody::new(bytes)),
+        None => head.set_body(BoxBody::new(
+            parts.into_iter().flatten().collect::<Vec<u8>>(),
+        )),
     }
 }
 
