@@ -21,6 +21,16 @@ def start_server(binary, data, extra=(), config=None):
     return p, port, time.time() - t0
 
 
+def first_answer(binary, data, config=None):
+    """Starts the server (see `start_server`) and fetches the admin page once; returns
+    (process, port, milliseconds from the process start to that answer)."""
+    p, port, listening = start_server(binary, data, config=config)
+    t0 = time.time()
+    status, _, _ = raw(port, "GET /admin/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert status.startswith("HTTP/1.1 200"), status
+    return p, port, (listening + time.time() - t0) * 1000
+
+
 def stop_server(p):
     p.terminate()
     p.wait()

@@ -7,6 +7,11 @@ DAYS = 200
 DOMAINS = 50
 
 
+def set_password(binary, data, password):
+    """Creates the data directory (if new) with this admin password."""
+    subprocess.run([binary, "--data", data, "set-admin-password"], input=password + "\n", text=True, check=True, capture_output=True)
+
+
 def report_xml(i):
     """Report i: a one-day period on day i % DAYS, domain d{i % DOMAINS}.example, one
     record of 3 messages."""

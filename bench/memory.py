@@ -11,13 +11,14 @@ check needs 19 MiB of working memory; what matters is whether that memory stays 
 compare two versions, build each (`cargo build --release -p server`), copy the binaries
 aside and name both.
 """
-import argparse, os, subprocess, sys, tempfile, threading
+import argparse, os, sys, tempfile, threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from adminhttp import login, request, rss_mb, start_server, stop_server
+from dataset import set_password
 PASSWORD = "bench-password-memory"
 def run(binary, logins, calls):
     work = tempfile.mkdtemp(); data = os.path.join(work, "data")
-    subprocess.run([binary, "--data", data, "set-admin-password"], input=PASSWORD + "\n", text=True, check=True, capture_output=True)
+    set_password(binary, data, PASSWORD)
     p, port, _ = start_server(binary, data)
     start = rss_mb(p.pid)
     login(port, PASSWORD)

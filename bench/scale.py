@@ -20,10 +20,10 @@ its answer grows with the store. The data directory is made with the first binar
 each further binary runs on a copy of it (so name an older build first: a newer one
 may upgrade the store's layout, which an older one cannot read).
 """
-import argparse, multiprocessing, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, multiprocessing, os, shutil, statistics, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from adminhttp import login, raw, request, rss_mb, start_server, stop_server
-from dataset import BASE, add_queue, add_reports
+from adminhttp import first_answer, login, request, rss_mb, stop_server
+from dataset import BASE, add_queue, add_reports, set_password
 
 PASSWORD = "bench-password-scale"
 ALL = ["2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z", ""]
@@ -58,12 +58,7 @@ def list_loop(port, auth, stop):
 
 
 def measure(binary, data, config):
-    p, port, listening = start_server(binary, data, config=config)
-    t0 = time.time()
-    # The first answer is what counts, from the process start.
-    status, _, _ = raw(port, "GET /admin/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-    assert status.startswith("HTTP/1.1 200"), status
-    first = listening + time.time() - t0
+    p, port, first = first_answer(binary, data, config=config)
     auth = login(port, PASSWORD)
     time.sleep(0.5)
     out = {"idle RSS MB": rss_mb(p.pid)}
@@ -87,9 +82,7 @@ def measure(binary, data, config):
 
 
 def first_start(binary, data, config):
-    p, port, _ = start_server(binary, data, config=config)
-    raw(port, "GET /admin/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-    stop_server(p)
+    stop_server(first_answer(binary, data, config=config)[0])
 
 
 def fmt_size(n):
@@ -113,7 +106,7 @@ def main():
     b0 = a.binaries[0]
     have = 0
     if not os.path.exists(os.path.join(data, "store")):
-        subprocess.run([b0, "--data", data, "set-admin-password"], input=PASSWORD + "\n", text=True, check=True, capture_output=True)
+        set_password(b0, data, PASSWORD)
         if a.queue:
             add_queue(b0, data, work, a.queue)
     else:
@@ -145,7 +138,7 @@ def main():
             shutil.rmtree(dirs[b])
         for b in a.binaries:
             runs = res[b]
-            row = {"binary": b, "reports": size, "start ms": statistics.median(f for _, f in runs) * 1000}
+            row = {"binary": b, "reports": size, "start ms": statistics.median(f for _, f in runs)}
             for k in runs[0][0]:
                 vals = [r[k] for r, _ in runs]
                 if isinstance(vals[0], tuple):

@@ -7,29 +7,21 @@ left it; `--unclean` also measures each binary on a copy whose last run was kill
 
     bench/start.py [--reports N] [--runs R] [--unclean] BINARY...
 """
-import argparse, os, shutil, socket, subprocess, sys, tempfile, time
+import argparse, os, shutil, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dataset import add_reports
+from adminhttp import first_answer
+from dataset import add_reports, set_password
 def make_store(binary, n, work):
     data = os.path.join(work, "data")
-    subprocess.run([binary, "--data", data, "set-admin-password"], input="bench-password-start\n", text=True, check=True, capture_output=True)
+    set_password(binary, data, "bench-password-start")
     add_reports(binary, data, work, 0, n)
     return data
-def first_answer(binary, data, kill=False):
-    t0 = time.time()
-    p = subprocess.Popen([binary, "--data", data, "serve", "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = p.stdout.readline()
-    while "listening on" not in line: line = p.stdout.readline()
-    port = int(line.split("127.0.0.1:")[1].split("/")[0])
-    s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(b"GET /admin/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-    assert s.recv(12).startswith(b"HTTP/1.1 200")
-    dt = time.time() - t0
-    s.close()
+def answer_ms(binary, data, kill=False):
+    p, _, ms = first_answer(binary, data)
     if kill: p.kill()
     else: p.terminate()
     p.wait()
-    return dt * 1000
+    return ms
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reports", type=int, default=100000)
@@ -47,8 +39,8 @@ def main():
             shutil.rmtree(copy, ignore_errors=True)
             shutil.copytree(data, copy)
             if unclean:
-                first_answer(b, copy, kill=True)  # the run before this one was killed
-            res[(b, unclean)].append(first_answer(b, copy))
+                answer_ms(b, copy, kill=True)  # the run before this one was killed
+            res[(b, unclean)].append(answer_ms(b, copy))
             shutil.rmtree(copy)
     for (b, unclean), v in res.items():
         v.sort()

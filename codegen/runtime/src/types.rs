@@ -26,13 +26,19 @@ impl Timestamp {
     /// Go's zero time, `0001-01-01T00:00:00Z`.
     pub fn zero() -> Timestamp {
         // 0001-01-01T00:00:00Z as seconds since the Unix epoch.
-        let utc = DateTime::<Utc>::from_timestamp(-62_135_596_800, 0).unwrap_or_default();
-        Timestamp(utc.fixed_offset())
+        Timestamp::from_unix(-62_135_596_800, 0)
+            .unwrap_or_else(|| Timestamp(DateTime::<Utc>::default().fixed_offset()))
     }
 
     /// Whether this is Go's zero time (the same instant).
     pub fn is_zero(&self) -> bool {
         *self == Timestamp::zero()
+    }
+
+    /// The instant `secs` seconds and `nanos` nanoseconds after the Unix epoch, in UTC;
+    /// `None` outside chrono's range or for `nanos` of a second or more.
+    pub fn from_unix(secs: i64, nanos: u32) -> Option<Timestamp> {
+        DateTime::<Utc>::from_timestamp(secs, nanos).map(|t| Timestamp(t.fixed_offset()))
     }
 
     /// The current time, in UTC.
@@ -571,6 +577,15 @@ mod tests {
 
     fn js<T: Serialize>(v: &T) -> String {
         crate::gojson::to_string(v).unwrap()
+    }
+
+    #[test]
+    fn timestamps_from_unix_time() {
+        let t = Timestamp::from_unix(1_704_067_200, 5).unwrap();
+        assert_eq!(js(&t), r#""2024-01-01T00:00:00.000000005Z""#);
+        assert!(Timestamp::from_unix(-62_135_596_800, 0).unwrap().is_zero());
+        assert_eq!(Timestamp::from_unix(0, 1_000_000_000), None);
+        assert_eq!(Timestamp::from_unix(i64::MAX, 0), None);
     }
 
     #[test]

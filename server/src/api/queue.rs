@@ -140,13 +140,7 @@ mod tests {
             crate::config::LoadedConfig::load(None).unwrap(),
         )
         .unwrap();
-        let at = |s| {
-            Timestamp(
-                chrono::DateTime::from_timestamp(s, 5)
-                    .unwrap()
-                    .fixed_offset(),
-            )
-        };
+        let at = |s| Timestamp::from_unix(s, 5).unwrap();
         for (i, last) in [Some(300), None, Some(100), None].into_iter().enumerate() {
             let msg = Msg {
                 sender_account: format!("<{i}> & \u{2028}"),

@@ -534,13 +534,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = open(dir.path());
         let mut rng = Rng(77);
-        let at = |s: i64, ns: u32| {
-            sherpa_admin::runtime::Timestamp(
-                chrono::DateTime::from_timestamp(s, ns)
-                    .unwrap()
-                    .fixed_offset(),
-            )
-        };
+        let at = |s, ns| sherpa_admin::runtime::Timestamp::from_unix(s, ns).unwrap();
         let reports: Vec<TLSReportRecord> = (0..400)
             .map(|i| {
                 let mut r = TLSReportRecord::default();
