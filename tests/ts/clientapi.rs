@@ -2,119 +2,208 @@
 
 /// Thing has a field of every type word.
 #[allow(clippy::type_complexity)]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Thing {
     #[serde(rename = "Bool")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub bool: bool,
     #[serde(rename = "Int8")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub int8: i8,
     #[serde(rename = "Uint8")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub uint8: u8,
     #[serde(rename = "Int16")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub int16: i16,
     #[serde(rename = "Uint16")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub uint16: u16,
     #[serde(rename = "Int32")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub int32: i32,
     #[serde(rename = "Uint32")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub uint32: u32,
     #[serde(rename = "Int64")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub int64: i64,
     #[serde(rename = "Uint64")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub uint64: u64,
     #[serde(rename = "Int64s")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub int64s: ::sherpa_runtime::Int64s,
     #[serde(rename = "Uint64s")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub uint64s: ::sherpa_runtime::Uint64s,
     #[serde(rename = "Float32")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub float32: f32,
     #[serde(rename = "Float64")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub float64: f64,
     #[serde(rename = "String")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub string: ::std::string::String,
     #[serde(rename = "Time")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub time: ::sherpa_runtime::Timestamp,
     #[serde(rename = "Any")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub any: ::serde_json::Value,
     #[serde(rename = "Bytes")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub bytes: ::sherpa_runtime::Bytes,
     #[serde(rename = "Mode")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub mode: Mode,
     #[serde(rename = "Level")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub level: Level,
     #[serde(rename = "Token")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub token: Token,
     /// A nullable struct.
     #[serde(rename = "Ptr")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub ptr: ::core::option::Option<Sub>,
     #[serde(rename = "List")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub list: ::std::vec::Vec<Sub>,
     #[serde(rename = "Map")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub map: ::std::collections::BTreeMap<::std::string::String, Sub>,
     #[serde(rename = "Nested")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub nested: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::vec::Vec<::core::option::Option<i32>>,
     >,
     #[serde(rename = "Times")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub times: ::std::vec::Vec<::sherpa_runtime::Timestamp>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Thing {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::sherpa_runtime::de::deserialize_struct(deserializer)
+    }
+}
+
+impl ::sherpa_runtime::de::Fields for Thing {
+    const NAME: &'static str = "Thing";
+    const FIELDS: &'static [&'static str] = &[
+        "Bool",
+        "Int8",
+        "Uint8",
+        "Int16",
+        "Uint16",
+        "Int32",
+        "Uint32",
+        "Int64",
+        "Uint64",
+        "Int64s",
+        "Uint64s",
+        "Float32",
+        "Float64",
+        "String",
+        "Time",
+        "Any",
+        "Bytes",
+        "Mode",
+        "Level",
+        "Token",
+        "Ptr",
+        "List",
+        "Map",
+        "Nested",
+        "Times",
+    ];
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match index {
+            0 => ::sherpa_runtime::de::field(map, &mut self.bool),
+            1 => ::sherpa_runtime::de::field(map, &mut self.int8),
+            2 => ::sherpa_runtime::de::field(map, &mut self.uint8),
+            3 => ::sherpa_runtime::de::field(map, &mut self.int16),
+            4 => ::sherpa_runtime::de::field(map, &mut self.uint16),
+            5 => ::sherpa_runtime::de::field(map, &mut self.int32),
+            6 => ::sherpa_runtime::de::field(map, &mut self.uint32),
+            7 => ::sherpa_runtime::de::field(map, &mut self.int64),
+            8 => ::sherpa_runtime::de::field(map, &mut self.uint64),
+            9 => ::sherpa_runtime::de::field(map, &mut self.int64s),
+            10 => ::sherpa_runtime::de::field(map, &mut self.uint64s),
+            11 => ::sherpa_runtime::de::field(map, &mut self.float32),
+            12 => ::sherpa_runtime::de::field(map, &mut self.float64),
+            13 => ::sherpa_runtime::de::field(map, &mut self.string),
+            14 => ::sherpa_runtime::de::field(map, &mut self.time),
+            15 => ::sherpa_runtime::de::field(map, &mut self.any),
+            16 => ::sherpa_runtime::de::field(map, &mut self.bytes),
+            17 => ::sherpa_runtime::de::field(map, &mut self.mode),
+            18 => ::sherpa_runtime::de::field(map, &mut self.level),
+            19 => ::sherpa_runtime::de::field(map, &mut self.token),
+            20 => ::sherpa_runtime::de::field(map, &mut self.ptr),
+            21 => ::sherpa_runtime::de::field(map, &mut self.list),
+            22 => ::sherpa_runtime::de::field(map, &mut self.map),
+            23 => ::sherpa_runtime::de::field(map, &mut self.nested),
+            24 => ::sherpa_runtime::de::field(map, &mut self.times),
+            _ => ::core::result::Result::Ok(()),
+        }
+    }
 }
 
 impl ::sherpa_runtime::de::NullAsZero for Thing {}
 
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Sub {
     #[serde(rename = "Name")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub name: ::std::string::String,
     #[serde(rename = "When")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub when: ::core::option::Option<::sherpa_runtime::Timestamp>,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Sub {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::sherpa_runtime::de::deserialize_struct(deserializer)
+    }
+}
+
+impl ::sherpa_runtime::de::Fields for Sub {
+    const NAME: &'static str = "Sub";
+    const FIELDS: &'static [&'static str] = &["Name", "When"];
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match index {
+            0 => ::sherpa_runtime::de::field(map, &mut self.name),
+            1 => ::sherpa_runtime::de::field(map, &mut self.when),
+            _ => ::core::result::Result::Ok(()),
+        }
+    }
 }
 
 impl ::sherpa_runtime::de::NullAsZero for Sub {}
 
 /// Stats counts the requests the server received since the last Reset.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
 pub struct Stats {
     /// Requests per function name.
     #[serde(rename = "Calls")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub calls: ::std::collections::BTreeMap<::std::string::String, i32>,
     #[serde(rename = "Logins")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub logins: i32,
     #[serde(rename = "LastCSRF")]
-    #[serde(deserialize_with = "::sherpa_runtime::de::null_as_zero")]
     pub last_csrf: ::std::string::String,
+}
+
+impl<'de> ::serde::Deserialize<'de> for Stats {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::core::result::Result<Self, D::Error> {
+        ::sherpa_runtime::de::deserialize_struct(deserializer)
+    }
+}
+
+impl ::sherpa_runtime::de::Fields for Stats {
+    const NAME: &'static str = "Stats";
+    const FIELDS: &'static [&'static str] = &["Calls", "Logins", "LastCSRF"];
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> ::core::result::Result<(), A::Error> {
+        match index {
+            0 => ::sherpa_runtime::de::field(map, &mut self.calls),
+            1 => ::sherpa_runtime::de::field(map, &mut self.logins),
+            2 => ::sherpa_runtime::de::field(map, &mut self.last_csrf),
+            _ => ::core::result::Result::Ok(()),
+        }
+    }
 }
 
 impl ::sherpa_runtime::de::NullAsZero for Stats {}

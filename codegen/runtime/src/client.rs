@@ -268,7 +268,7 @@ fn decode_answer<R: DeserializeOwned>(
 ) -> Result<R, Error> {
     let function = def.name;
     if status == 200
-        && let Some(result) = exact_result(schema, body)
+        && let Some(result) = exact_result(body)
     {
         return Ok(result);
     }
@@ -366,41 +366,17 @@ fn transport_error(e: reqwest::Error) -> Error {
     Error::new(codes::CONNECTION, format!("connection failed: {detail}"))
 }
 
-/// The result of a successful response whose JSON matches the Rust types exactly, read
-/// in one pass with serde: every key a field's exact name, once; no `null` where a
-/// value must be; no `error`. For such a response Go's rules give the same value (the
-/// generated types already read `null` lists and maps as empty, `int64s` from strings,
-/// timestamps and enums as Go does). Unknown keys are ignored, as Go ignores them,
-/// unless one could be a field's name in other case (Go matches keys
-/// case-insensitively). Anything else (such a key, a duplicate, a type error) returns
-/// `None`, and the response is decoded by Go's rules against the schema instead, which
-/// also gives Go's error messages.
-fn exact_result<R: DeserializeOwned>(schema: &Schema, body: &str) -> Option<R> {
-    let mut de = serde_json::Deserializer::from_str(body);
-    let mut folded = false;
-    let envelope = serde_ignored::deserialize(&mut de, |path| {
-        if let serde_ignored::Path::Map { key, .. } = path {
-            folded |= could_name_a_field(schema, &key);
-        }
-    });
-    let Ok(Envelope(result)) = envelope else {
-        return None;
-    };
-    de.end().ok()?;
-    if folded {
-        return None;
-    }
-    Some(result)
-}
-
-/// Whether Go could read `key` as the name of some struct field of the schema.
-fn could_name_a_field(schema: &Schema, key: &str) -> bool {
-    schema.types.iter().any(|t| match t {
-        crate::schema::NamedType::Struct { fields, .. } => {
-            fields.iter().any(|f| crate::fold_eq(key, f.name))
-        }
-        _ => false,
-    })
+/// The result of a successful response read in one pass with serde, when that pass
+/// reads it as Go would: keys select fields as in Go (exact name, else case folding;
+/// see [`crate::de::Fields`]), unknown keys are ignored, `null` lists and maps are
+/// empty, `int64s`, timestamps and enums read as Go reads them. Anything the pass
+/// refuses (two keys for one field, where Go would keep the last; a type error; an
+/// `error` in the response) returns `None`, and the response is decoded by Go's rules
+/// against the schema instead, which also gives Go's error messages.
+fn exact_result<R: DeserializeOwned>(body: &str) -> Option<R> {
+    serde_json::from_str::<Envelope<R>>(body)
+        .ok()
+        .map(|Envelope(result)| result)
 }
 
 /// A response object with a `result` and at most a `null` `error`; other keys are

@@ -9,9 +9,11 @@
 //! [`NullAsZero`] is serde's `Deserialize` with Go's rule: `null` gives the type's
 //! `Default` (its Go zero value), `Option` reads `null` as `None`, and lists and maps
 //! read their elements through the trait again, so nested `null`s become zero values
-//! too. Generated code implements it for every named type and routes every struct
-//! field through [`null_as_zero`] (`#[serde(deserialize_with = ...)]`), so
-//! `serde_json::from_str::<api::Msg>(go_output)` works at any depth. For a top-level
+//! too. Generated code implements it for every named type and reads every struct
+//! field through it (with [`Fields`] and [`deserialize_struct`]), so
+//! `serde_json::from_str::<api::Msg>(go_output)` works at any depth. Hand-written
+//! types with serde's derive get the same with [`null_as_zero`]
+//! (`#[serde(deserialize_with = ...)]` on each field). For a top-level
 //! `null` (a document that is just `null`, e.g. a nil slice), use [`from_str`],
 //! [`from_slice`] or [`from_value`].
 //!
@@ -46,6 +48,135 @@ pub fn null_as_zero<'de, D: Deserializer<'de>, T: NullAsZero>(
     deserializer: D,
 ) -> Result<T, D::Error> {
     T::deserialize_null_as_zero(deserializer)
+}
+
+/// A generated struct as [`deserialize_struct`] reads it: its JSON field names, and how
+/// to read the value of one of them into the struct.
+///
+/// Generated structs implement `Deserialize` with [`deserialize_struct`] instead of
+/// serde's derive: the derive writes a key type, a sequence visitor, a map visitor and
+/// two wrapper types per field (for `deserialize_with`) into every struct, which rustc
+/// compiles again for each deserializer. Here the loop over the keys is written once;
+/// a struct contributes only the `match` that reads field `index`.
+///
+/// Keys select fields as in Go's `encoding/json`: the field of that exact name, or else
+/// the first whose name is the same under case folding ([`crate::fold_eq`]), so `id`
+/// reads into `ID`. A missing field keeps its `Default` value and a key that selects no
+/// field is skipped. Two keys selecting one field are an error (Go keeps the last
+/// value, merging objects; callers that must match Go there normalise first, as
+/// [`crate::Call::param`] does, or decode such input by the schema, as the client
+/// does). A JSON array is not read as a struct.
+pub trait Fields: Default {
+    /// The struct's name, for error messages.
+    const NAME: &'static str;
+    /// The fields' JSON names, in declaration order; an index into this is what
+    /// [`Fields::read_field`] is given.
+    const FIELDS: &'static [&'static str];
+
+    /// Reads the value of field `index` from `map` (with [`field`]) into `self`.
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+}
+
+/// Reads a map value into `slot` with Go's `null`-is-zero rule; what
+/// [`Fields::read_field`] does for each field.
+pub fn field<'de, A: MapAccess<'de>, T: NullAsZero>(
+    map: &mut A,
+    slot: &mut T,
+) -> Result<(), A::Error> {
+    *slot = map.next_value_seed(Elem::<T>(PhantomData))?;
+    Ok(())
+}
+
+/// `Deserialize::deserialize` of a generated struct (see [`Fields`]).
+pub fn deserialize_struct<'de, D: Deserializer<'de>, T: Fields>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, StructVisitor::<T>(PhantomData))
+}
+
+struct StructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let names = T::FIELDS;
+        let mut out = T::default();
+        // Which fields were read: bits for the first 64, a list past them.
+        let mut seen_low = 0u64;
+        let mut seen_high = vec![false; names.len().saturating_sub(64)];
+        let mut next = 0;
+        while let Some(key) = map.next_key_seed(FieldKey { names, next })? {
+            let Some(index) = key else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+                continue;
+            };
+            let again = if index < 64 {
+                let bit = 1u64 << index;
+                let was = seen_low & bit != 0;
+                seen_low |= bit;
+                was
+            } else {
+                std::mem::replace(&mut seen_high[index - 64], true)
+            };
+            if again {
+                return Err(serde::de::Error::duplicate_field(names[index]));
+            }
+            out.read_field(index, &mut map)?;
+            next = index + 1;
+        }
+        Ok(out)
+    }
+}
+
+/// A map key as the index of the field it selects, or `None` for a key that selects
+/// none. Keys usually come in declaration order, so the field after the previous key is
+/// tried first; case folding only for a key no name equals.
+struct FieldKey {
+    names: &'static [&'static str],
+    next: usize,
+}
+
+impl FieldKey {
+    fn find(&self, key: &str) -> Option<usize> {
+        if self.names.get(self.next).is_some_and(|n| *n == key) {
+            return Some(self.next);
+        }
+        (self.names.iter().position(|n| *n == key))
+            .or_else(|| self.names.iter().position(|n| crate::fold_eq(key, n)))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for FieldKey {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldKey {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.find(key))
+    }
+    fn visit_bytes<E: serde::de::Error>(self, key: &[u8]) -> Result<Self::Value, E> {
+        Ok(std::str::from_utf8(key).ok().and_then(|key| self.find(key)))
+    }
+    /// Formats that name fields by position.
+    fn visit_u64<E: serde::de::Error>(self, index: u64) -> Result<Self::Value, E> {
+        Ok(usize::try_from(index)
+            .ok()
+            .filter(|&i| i < self.names.len()))
+    }
 }
 
 /// Parses JSON text into `T` with Go's rules, a top-level `null` included.
@@ -208,21 +339,129 @@ impl<T: NullAsZero> NullAsZero for BTreeMap<String, T> {
 mod tests {
     use super::*;
 
-    #[derive(Debug, Default, PartialEq, Deserialize)]
-    #[serde(default)]
+    /// As generated code writes a struct: `Fields` and a `Deserialize` calling
+    /// `deserialize_struct`.
+    #[derive(Debug, Default, PartialEq)]
     struct S {
-        #[serde(rename = "L", deserialize_with = "null_as_zero")]
         l: Vec<Vec<String>>,
-        #[serde(rename = "M", deserialize_with = "null_as_zero")]
         m: BTreeMap<String, Vec<i32>>,
-        #[serde(rename = "O", deserialize_with = "null_as_zero")]
         o: Option<Vec<Option<u8>>>,
-        #[serde(rename = "N", deserialize_with = "null_as_zero")]
         n: f64,
-        #[serde(rename = "B", deserialize_with = "null_as_zero")]
         b: Option<Box<S>>,
     }
     impl NullAsZero for S {}
+    impl<'de> Deserialize<'de> for S {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize_struct(d)
+        }
+    }
+    impl Fields for S {
+        const NAME: &'static str = "S";
+        const FIELDS: &'static [&'static str] = &["L", "M", "O", "N", "B"];
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match index {
+                0 => field(map, &mut self.l),
+                1 => field(map, &mut self.m),
+                2 => field(map, &mut self.o),
+                3 => field(map, &mut self.n),
+                4 => field(map, &mut self.b),
+                _ => Ok(()),
+            }
+        }
+    }
+
+    /// 70 fields, so that some are past the first 64 the duplicate check keeps as bits.
+    #[derive(Debug, PartialEq)]
+    struct Wide(Vec<u32>);
+    impl Default for Wide {
+        fn default() -> Self {
+            Wide(vec![0; 70])
+        }
+    }
+    const WIDE: [&str; 70] = [
+        "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12", "f13",
+        "f14", "f15", "f16", "f17", "f18", "f19", "f20", "f21", "f22", "f23", "f24", "f25", "f26",
+        "f27", "f28", "f29", "f30", "f31", "f32", "f33", "f34", "f35", "f36", "f37", "f38", "f39",
+        "f40", "f41", "f42", "f43", "f44", "f45", "f46", "f47", "f48", "f49", "f50", "f51", "f52",
+        "f53", "f54", "f55", "f56", "f57", "f58", "f59", "f60", "f61", "f62", "f63", "f64", "f65",
+        "f66", "f67", "f68", "f69",
+    ];
+    impl<'de> Deserialize<'de> for Wide {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize_struct(d)
+        }
+    }
+    impl Fields for Wide {
+        const NAME: &'static str = "Wide";
+        const FIELDS: &'static [&'static str] = &WIDE;
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            field(map, &mut self.0[index])
+        }
+    }
+
+    #[test]
+    fn struct_fields_in_any_order_unknown_skipped_duplicates_refused() {
+        let s: S =
+            serde_json::from_str(r#"{"N":2,"x":{"deep":[1]},"L":[["a"]],"B":null}"#).unwrap();
+        assert_eq!(
+            s,
+            S {
+                l: vec![vec!["a".into()]],
+                n: 2.0,
+                ..S::default()
+            }
+        );
+        // Keys select fields as in Go: in other case too, the exact name first.
+        let s: S = serde_json::from_str(r#"{"n":2,"l":[["b"]],"ſ":1}"#).unwrap();
+        assert_eq!((s.n, s.l), (2.0, vec![vec!["b".to_string()]]));
+        let e = serde_json::from_str::<S>(r#"{"N":1,"L":[],"N":2}"#).unwrap_err();
+        assert_eq!(e.to_string(), "duplicate field `N` at line 1 column 17");
+        let e = serde_json::from_str::<S>(r#"{"N":1,"n":2}"#).unwrap_err();
+        assert_eq!(e.to_string(), "duplicate field `N` at line 1 column 10");
+        let e = serde_json::from_str::<S>("[[], {}, null, 1, null]").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("invalid type: sequence, expected struct S"),
+            "{e}"
+        );
+        let e = serde_json::from_str::<S>(r#"{"N":"1"}"#).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("invalid type: string \"1\", expected f64"),
+            "{e}"
+        );
+        // The same through a `serde_json::Value`.
+        let v = serde_json::json!({"M": {"k": [null, 3]}, "O": null, "?": 1});
+        let s: S = serde_json::from_value(v).unwrap();
+        assert_eq!(s.m["k"], vec![0, 3]);
+
+        let mut json = String::from("{");
+        for (i, name) in WIDE.iter().enumerate() {
+            json.push_str(&format!("\"{name}\":{i},"));
+        }
+        json.pop();
+        json.push('}');
+        let w: Wide = serde_json::from_str(&json).unwrap();
+        assert_eq!(w.0[0], 0);
+        assert_eq!(w.0[69], 69);
+        for twice in ["f0", "f63", "f64", "f69"] {
+            let e = serde_json::from_str::<Wide>(&format!(r#"{{"{twice}":1,"f2":2,"{twice}":3}}"#))
+                .unwrap_err();
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("duplicate field `{twice}`")),
+                "{e}"
+            );
+        }
+    }
 
     #[test]
     fn nulls_at_every_depth() {

@@ -120,21 +120,10 @@ pub(crate) fn emit_parts(
         }
         wire[i] = true;
     }
-    let mut null_as_zero = if rt.leading_colon.is_some() {
-        String::from("::")
-    } else {
-        String::new()
-    };
-    for seg in &rt.segments {
-        null_as_zero.push_str(&seg.ident.to_string());
-        null_as_zero.push_str("::");
-    }
-    null_as_zero.push_str("de::null_as_zero");
     let cx = Cx {
         api,
         names,
         rt: quote!(#rt),
-        null_as_zero,
         type_prefix: TokenStream::new(),
         wire,
     };
@@ -163,9 +152,6 @@ pub(crate) struct Cx<'a> {
     pub(crate) names: &'a RustNames,
     /// The runtime path as tokens.
     pub(crate) rt: TokenStream,
-    /// The path of the runtime's `de::null_as_zero`, as text for serde's
-    /// `deserialize_with`.
-    pub(crate) null_as_zero: String,
     /// What schema type names are prefixed with: nothing at the top level, `super::`
     /// inside the client module.
     pub(crate) type_prefix: TokenStream,

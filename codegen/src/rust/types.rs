@@ -14,9 +14,9 @@ use crate::rust::literals::{Moved, int_literal, moved};
 use crate::rust::names::{self, ident};
 
 impl Cx<'_> {
-    /// A named type's items, plus its `NullAsZero` impl: struct fields read through
-    /// `null_as_zero`, so every type a field can have needs one (Go writes `null` for
-    /// nil slices and maps at any depth and reads `null` as the zero value).
+    /// A named type's items, plus its `NullAsZero` impl: struct fields are read with
+    /// Go's `null`-is-zero rule, so every type a field can have needs one (Go writes
+    /// `null` for nil slices and maps at any depth and reads `null` as the zero value).
     pub(crate) fn named_type(&self, t: usize) -> TokenStream {
         let rt = &self.rt;
         let name = ident(&self.names.types[t]);
@@ -50,26 +50,77 @@ impl Cx<'_> {
             type_allows(rust_name)
         };
         let name = ident(rust_name);
-        let fields = fields.iter().zip(field_names).map(|(f, rust_field)| {
+        let members = fields.iter().zip(field_names).map(|(f, rust_field)| {
             let docs = moved(doc_attrs(&f.docs));
             let wire = &f.name;
             let fname = ident(rust_field);
             let ty = moved(self.rust_type_boxed(&f.ty, f.on_cycle));
-            let null_as_zero = &self.null_as_zero;
             moved(quote! {
                 #docs
                 #[serde(rename = #wire)]
-                #[serde(deserialize_with = #null_as_zero)]
                 pub #fname: #ty,
             })
         });
+        let deserialize = moved(self.struct_deserialize(t, fields));
         quote! {
             #docs
             #allows
-            #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(default)]
+            #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
             pub struct #name {
-                #(#fields)*
+                #(#members)*
+            }
+
+            #deserialize
+        }
+    }
+
+    /// A struct's `Deserialize`, through the runtime's `de::deserialize_struct`: the
+    /// struct gives its field names and a `match` reading one field, and the runtime's
+    /// one loop does the rest (Go's `null`-is-zero rule for every field included). This
+    /// is much less for rustc to compile than serde's derive.
+    fn struct_deserialize(&self, t: usize, fields: &[Field]) -> TokenStream {
+        let rt = &self.rt;
+        let name = ident(&self.names.types[t]);
+        let wire_name = &self.api.types[t].name;
+        let wires = fields.iter().map(|f| &f.name);
+        let body = if fields.is_empty() {
+            quote! {
+                let _ = (index, map);
+                ::core::result::Result::Ok(())
+            }
+        } else {
+            let arms = self.names.members[t]
+                .iter()
+                .enumerate()
+                .map(|(i, rust_field)| {
+                    let fname = ident(rust_field);
+                    let i = proc_macro2::Literal::usize_unsuffixed(i);
+                    moved(quote!(#i => #rt::de::field(map, &mut self.#fname),))
+                });
+            quote! {
+                match index {
+                    #(#arms)*
+                    _ => ::core::result::Result::Ok(()),
+                }
+            }
+        };
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    #rt::de::deserialize_struct(deserializer)
+                }
+            }
+
+            impl #rt::de::Fields for #name {
+                const NAME: &'static str = #wire_name;
+                const FIELDS: &'static [&'static str] = &[#(#wires),*];
+                fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+                    &mut self,
+                    index: usize,
+                    map: &mut A,
+                ) -> ::core::result::Result<(), A::Error> {
+                    #body
+                }
             }
         }
     }
