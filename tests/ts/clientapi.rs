@@ -102,32 +102,33 @@ impl ::sherpa_runtime::de::Fields for Thing {
         index: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
+        use ::sherpa_runtime::de::field;
         match index {
-            0 => ::sherpa_runtime::de::field(map, &mut self.bool),
-            1 => ::sherpa_runtime::de::field(map, &mut self.int8),
-            2 => ::sherpa_runtime::de::field(map, &mut self.uint8),
-            3 => ::sherpa_runtime::de::field(map, &mut self.int16),
-            4 => ::sherpa_runtime::de::field(map, &mut self.uint16),
-            5 => ::sherpa_runtime::de::field(map, &mut self.int32),
-            6 => ::sherpa_runtime::de::field(map, &mut self.uint32),
-            7 => ::sherpa_runtime::de::field(map, &mut self.int64),
-            8 => ::sherpa_runtime::de::field(map, &mut self.uint64),
-            9 => ::sherpa_runtime::de::field(map, &mut self.int64s),
-            10 => ::sherpa_runtime::de::field(map, &mut self.uint64s),
-            11 => ::sherpa_runtime::de::field(map, &mut self.float32),
-            12 => ::sherpa_runtime::de::field(map, &mut self.float64),
-            13 => ::sherpa_runtime::de::field(map, &mut self.string),
-            14 => ::sherpa_runtime::de::field(map, &mut self.time),
-            15 => ::sherpa_runtime::de::field(map, &mut self.any),
-            16 => ::sherpa_runtime::de::field(map, &mut self.bytes),
-            17 => ::sherpa_runtime::de::field(map, &mut self.mode),
-            18 => ::sherpa_runtime::de::field(map, &mut self.level),
-            19 => ::sherpa_runtime::de::field(map, &mut self.token),
-            20 => ::sherpa_runtime::de::field(map, &mut self.ptr),
-            21 => ::sherpa_runtime::de::field(map, &mut self.list),
-            22 => ::sherpa_runtime::de::field(map, &mut self.map),
-            23 => ::sherpa_runtime::de::field(map, &mut self.nested),
-            24 => ::sherpa_runtime::de::field(map, &mut self.times),
+            0 => field(map, &mut self.bool),
+            1 => field(map, &mut self.int8),
+            2 => field(map, &mut self.uint8),
+            3 => field(map, &mut self.int16),
+            4 => field(map, &mut self.uint16),
+            5 => field(map, &mut self.int32),
+            6 => field(map, &mut self.uint32),
+            7 => field(map, &mut self.int64),
+            8 => field(map, &mut self.uint64),
+            9 => field(map, &mut self.int64s),
+            10 => field(map, &mut self.uint64s),
+            11 => field(map, &mut self.float32),
+            12 => field(map, &mut self.float64),
+            13 => field(map, &mut self.string),
+            14 => field(map, &mut self.time),
+            15 => field(map, &mut self.any),
+            16 => field(map, &mut self.bytes),
+            17 => field(map, &mut self.mode),
+            18 => field(map, &mut self.level),
+            19 => field(map, &mut self.token),
+            20 => field(map, &mut self.ptr),
+            21 => field(map, &mut self.list),
+            22 => field(map, &mut self.map),
+            23 => field(map, &mut self.nested),
+            24 => field(map, &mut self.times),
             _ => ::core::result::Result::Ok(()),
         }
     }
@@ -159,9 +160,10 @@ impl ::sherpa_runtime::de::Fields for Sub {
         index: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
+        use ::sherpa_runtime::de::field;
         match index {
-            0 => ::sherpa_runtime::de::field(map, &mut self.name),
-            1 => ::sherpa_runtime::de::field(map, &mut self.when),
+            0 => field(map, &mut self.name),
+            1 => field(map, &mut self.when),
             _ => ::core::result::Result::Ok(()),
         }
     }
@@ -197,10 +199,11 @@ impl ::sherpa_runtime::de::Fields for Stats {
         index: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
+        use ::sherpa_runtime::de::field;
         match index {
-            0 => ::sherpa_runtime::de::field(map, &mut self.calls),
-            1 => ::sherpa_runtime::de::field(map, &mut self.logins),
-            2 => ::sherpa_runtime::de::field(map, &mut self.last_csrf),
+            0 => field(map, &mut self.calls),
+            1 => field(map, &mut self.logins),
+            2 => field(map, &mut self.last_csrf),
             _ => ::core::result::Result::Ok(()),
         }
     }

@@ -26,9 +26,10 @@ impl ::sherpa_runtime::de::Fields for Greeting {
         index: usize,
         map: &mut A,
     ) -> ::core::result::Result<(), A::Error> {
+        use ::sherpa_runtime::de::field;
         match index {
-            0 => ::sherpa_runtime::de::field(map, &mut self.text),
-            1 => ::sherpa_runtime::de::field(map, &mut self.at),
+            0 => field(map, &mut self.text),
+            1 => field(map, &mut self.at),
             _ => ::core::result::Result::Ok(()),
         }
     }

@@ -95,9 +95,10 @@ impl Cx<'_> {
                 .map(|(i, rust_field)| {
                     let fname = ident(rust_field);
                     let i = proc_macro2::Literal::usize_unsuffixed(i);
-                    moved(quote!(#i => #rt::de::field(map, &mut self.#fname),))
+                    moved(quote!(#i => field(map, &mut self.#fname),))
                 });
             quote! {
+                use #rt::de::field;
                 match index {
                     #(#arms)*
                     _ => ::core::result::Result::Ok(()),
