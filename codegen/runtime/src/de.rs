@@ -148,7 +148,11 @@ impl FieldKey {
         if self.names.get(self.next).is_some_and(|n| *n == key) {
             return Some(self.next);
         }
-        (self.names.iter().position(|n| *n == key))
+        // Length and last byte first: most names differ there, which spares a call to
+        // compare the bytes (and field names often share their first letters).
+        let last = key.as_bytes().last();
+        (self.names.iter())
+            .position(|n| n.len() == key.len() && n.as_bytes().last() == last && *n == key)
             .or_else(|| self.names.iter().position(|n| crate::fold_eq(key, n)))
     }
 }
