@@ -43,8 +43,25 @@ pub trait Dispatch: Send + Sync + 'static {
 }
 
 /// A function's result, already encoded as JSON text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Encoded(String);
+#[derive(Debug, Clone)]
+pub struct Encoded {
+    /// The JSON from `start` on; before it, when `start` is not 0, the response
+    /// envelope's head ([`ENVELOPE_HEAD`]), so that the answer is written around the
+    /// result without moving it (see [`crate::ListWriter`]).
+    text: String,
+    start: usize,
+}
+
+impl PartialEq for Encoded {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Encoded {}
+
+/// What a result's answer opens with.
+pub(crate) const ENVELOPE_HEAD: &str = "{\"result\":";
 
 impl Encoded {
     /// Wraps JSON text produced elsewhere (for example a cached result). The text must
@@ -56,22 +73,30 @@ impl Encoded {
         if !text[end..].trim_matches([' ', '\t', '\r', '\n']).is_empty() {
             return Err(Error::internal("invalid JSON result: data after the value"));
         }
-        Ok(Encoded(text))
+        Ok(Encoded { text, start: 0 })
     }
 
     /// Text this runtime encoded itself (see [`crate::Wire`]): not parsed again.
     pub(crate) fn trusted(text: String) -> Encoded {
-        Encoded(text)
+        Encoded { text, start: 0 }
+    }
+
+    /// [`Encoded::trusted`] for text whose JSON starts at `start`, after
+    /// [`ENVELOPE_HEAD`].
+    pub(crate) fn trusted_after_head(text: String, start: usize) -> Encoded {
+        debug_assert!(start == 0 || text[..start] == *ENVELOPE_HEAD);
+        Encoded { text, start }
     }
 
     /// The JSON text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text[self.start..]
     }
 
     /// The JSON text.
-    pub fn into_string(self) -> String {
-        self.0
+    pub fn into_string(mut self) -> String {
+        self.text.drain(..self.start);
+        self.text
     }
 }
 
@@ -155,7 +180,7 @@ impl Call {
         })?;
         // The serializer writes only UTF-8.
         String::from_utf8(v)
-            .map(Encoded)
+            .map(Encoded::trusted)
             .map_err(|e| Error::internal(e.to_string()))
     }
 }
@@ -336,11 +361,15 @@ impl Response {
     /// A result, with the trailing newline of Go's encoder. The envelope is written
     /// around the result in its own buffer, so a long answer is not copied into a
     /// second one.
-    fn result_owned(json: Encoded) -> Response {
-        const HEAD: &[u8] = b"{\"result\":";
-        let mut body = json.into_string().into_bytes();
-        body.reserve_exact(HEAD.len() + 2);
-        body.splice(0..0, HEAD.iter().copied());
+    pub(crate) fn result_owned(json: Encoded) -> Response {
+        let mut body = if json.start == ENVELOPE_HEAD.len() {
+            json.text.into_bytes()
+        } else {
+            let mut body = json.into_string().into_bytes();
+            body.reserve_exact(ENVELOPE_HEAD.len() + 2);
+            body.splice(0..0, ENVELOPE_HEAD.bytes());
+            body
+        };
         body.extend_from_slice(b"}\n");
         Response { status: 200, body }
     }
@@ -470,7 +499,7 @@ async fn handle_inner<D: Dispatch>(
             let params = parse_envelope(function, body)?;
             check_count(function, params.len(), 0)?;
             let docs = docs_json(schema, &opts.version)?;
-            return Ok(Encoded(docs.to_string()));
+            return Ok(Encoded::trusted(docs.to_string()));
         }
         Some(def) => def,
         None => return Err(Error::bad_function(function)),
