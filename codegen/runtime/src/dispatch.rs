@@ -43,13 +43,19 @@ pub trait Dispatch: Send + Sync + 'static {
 }
 
 /// A function's result, already encoded as JSON text.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Encoded {
     /// The JSON from `start` on; before it, when `start` is not 0, the response
     /// envelope's head ([`ENVELOPE_HEAD`]), so that the answer is written around the
     /// result without moving it (see [`crate::ListWriter`]).
     text: String,
     start: usize,
+}
+
+impl std::fmt::Debug for Encoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Encoded").field(&self.as_str()).finish()
+    }
 }
 
 impl PartialEq for Encoded {

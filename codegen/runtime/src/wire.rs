@@ -212,6 +212,10 @@ mod tests {
         let plain = list.clone();
         assert_eq!(Encoded::from(list.clone()), Encoded::from(plain.clone()));
         assert_eq!(Encoded::from(list.clone()).as_str(), json);
+        assert_eq!(
+            format!("{:?}", Encoded::from(list.clone())),
+            format!("Encoded({json:?})")
+        );
 
         let answer = crate::dispatch::Response::result_owned(Encoded::from(list));
         assert_eq!(answer.body, format!("{{\"result\":{json}}}\n").into_bytes());
