@@ -241,12 +241,8 @@ fn add_indexed<R: IndexedReport + serde::Serialize>(
     if items.is_empty() {
         return Ok(Vec::new());
     }
-    let t = store
-        .tree(R::RECORDS)
-        .ok_or_else(|| StoreError::Sled(format!("unknown tree {}", R::RECORDS)))?;
-    let it = store
-        .tree(R::BY_END)
-        .ok_or_else(|| StoreError::Sled(format!("unknown tree {}", R::BY_END)))?;
+    let t = store.tree_static(R::RECORDS)?;
+    let it = store.tree_static(R::BY_END)?;
     let span = items
         .iter()
         .map(|(_, idx)| (idx.end.0 - idx.begin.0).abs())
@@ -369,9 +365,7 @@ fn add_unique<T>(
         Stored(i64),
         Repeat(usize),
     }
-    let keys = store
-        .tree(keys_tree)
-        .ok_or_else(|| StoreError::Sled(format!("unknown tree {keys_tree}")))?;
+    let keys = store.tree_static(keys_tree)?;
     let mut slots = Vec::with_capacity(reports.len());
     let mut new = Vec::new();
     let mut identities = Vec::new();
@@ -413,9 +407,7 @@ pub fn scan(
     start: Instant,
     stop: Instant,
 ) -> Result<Vec<(u64, ReportIndex)>> {
-    let tree = store
-        .tree(index_tree)
-        .ok_or_else(|| StoreError::Sled(format!("unknown tree {index_tree}")))?;
+    let tree = store.tree_static(index_tree)?;
     if stop < start {
         return Ok(Vec::new());
     }
@@ -492,9 +484,7 @@ pub fn reports_in<R: IndexedReport>(
     // The index entry carries the record's period end and domain, so the order can be
     // decided before any record is read (a stable sort: ties keep the index order).
     hits.sort_by(|(_, a), (_, b)| b.end.cmp(&a.end).then_with(|| a.domain.cmp(&b.domain)));
-    let tree = store
-        .tree(R::RECORDS)
-        .ok_or_else(|| StoreError::Sled(format!("unknown tree {}", R::RECORDS)))?;
+    let tree = store.tree_static(R::RECORDS)?;
     let records = records_by_id(tree, R::RECORDS, hits.iter().map(|(id, _)| *id))?;
     let bytes = records.iter().map(|(_, v)| v.len() + 1).sum();
     let mut list = ListWriter::new(bytes);
@@ -704,15 +694,10 @@ pub struct SuppressList<'a> {
 
 impl SuppressList<'_> {
     fn trees(&self) -> Result<(&sled::Tree, &sled::Tree)> {
-        let t = self
-            .store
-            .tree(self.tree)
-            .ok_or_else(|| StoreError::Sled("unknown tree".into()))?;
-        let a = self
-            .store
-            .tree(self.addr_tree)
-            .ok_or_else(|| StoreError::Sled("unknown tree".into()))?;
-        Ok((t, a))
+        Ok((
+            self.store.tree_static(self.tree)?,
+            self.store.tree_static(self.addr_tree)?,
+        ))
     }
 
     /// Adds an entry; the reporting address must be unique and `until` non-zero.

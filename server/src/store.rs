@@ -170,8 +170,6 @@ pub fn decode<T: DeserializeOwned>(tree: &'static str, key: &[u8], value: &[u8])
     })
 }
 
-/// Encodes a record as JSON. Serializing the API types cannot fail in practice (string map
-/// keys only); an error is still reported rather than unwrapped.
 /// A stored record of a [`WIRE_TREES`] tree as the text sent to clients, with `T` read
 /// from it (`serde::de::IgnoredAny` to read nothing). Parsing checks that the record is
 /// one JSON value (not its type: the store wrote it from one), so that a damaged record
@@ -218,7 +216,9 @@ pub fn wire_object<'v>(tree: &'static str, key: &[u8], value: &'v [u8]) -> Resul
     Ok(text)
 }
 
-/// Encodes a record in wire form: the bytes a client gets for this value.
+/// Encodes a record in wire form: the bytes a client gets for this value. Encoding the
+/// API types cannot fail in practice (string map keys only); an error is still reported
+/// rather than unwrapped.
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     sherpa_admin::runtime::gojson::to_vec(value)
         .map_err(|e| StoreError::Sled(format!("encoding record: {}", e.0)))
@@ -776,7 +776,9 @@ impl Store {
         Ok(out)
     }
 
-    fn tree_static(&self, name: &'static str) -> Result<&Tree> {
+    /// [`Store::tree`] for a name known to the code, as a store error when it is not
+    /// one (a bug).
+    pub fn tree_static(&self, name: &'static str) -> Result<&Tree> {
         self.tree(name)
             .ok_or_else(|| StoreError::Sled(format!("unknown tree {name}")))
     }

@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 
 use super::{IndexedReport, Instant, overlaps};
-use crate::store::{ReportIndex, Result, Store, StoreError, time_id_key, time_key};
+use crate::store::{ReportIndex, Result, Store, time_id_key, time_key};
 
 /// Bucket widths in seconds, finest first: hour, day, 32 days. Each divides the next, so
 /// the buckets nest.
@@ -113,9 +113,7 @@ fn encode(level: u8, start: i64, domain: &str, t: &Totals) -> Vec<u8> {
 }
 
 fn totals_tree<R: IndexedReport>(store: &Store) -> Result<&sled::Tree> {
-    store
-        .tree(R::TOTALS)
-        .ok_or_else(|| StoreError::Sled(format!("unknown tree {}", R::TOTALS)))
+    store.tree_static(R::TOTALS)
 }
 
 fn counter_step(tree: &sled::Tree, step: i64) -> Result<()> {
@@ -187,9 +185,7 @@ pub fn stale<R: IndexedReport>(store: &Store) -> Result<bool> {
 
 /// The totals computed from the index, as stored key → value.
 fn computed<R: IndexedReport>(store: &Store) -> Result<BTreeMap<Vec<u8>, Vec<u8>>> {
-    let index = store
-        .tree(R::BY_END)
-        .ok_or_else(|| StoreError::Sled(format!("unknown tree {}", R::BY_END)))?;
+    let index = store.tree_static(R::BY_END)?;
     let mut buckets = Buckets::new();
     for kv in index.iter() {
         let (k, v) = kv?;
@@ -316,9 +312,7 @@ pub fn summarize<R: IndexedReport>(
     if stop < start {
         return Ok(out);
     }
-    let index = store
-        .tree(R::BY_END)
-        .ok_or_else(|| StoreError::Sled(format!("unknown tree {}", R::BY_END)))?;
+    let index = store.tree_static(R::BY_END)?;
     // Whatever a report overlapping the period can be filed under: from start up to stop
     // plus the longest period stored.
     let span = store.span(R::BY_END)?;
